@@ -1,0 +1,46 @@
+# The same targets CI and developers run. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+DATABASE_URL ?= sqlite://data/bantin.db?mode=rwc
+BIND ?= 127.0.0.1:8080
+DEMO_ARTICLES ?= 500
+BIN := target/debug/bantin
+
+.PHONY: help run build test schema fmt lint check-deps ci clean-data
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+build: ## Build the server (debug)
+	cargo build --bin bantin
+
+run: build ## Build, seed demo content into data/ when empty, and serve on $(BIND)
+	@mkdir -p data
+	$(BIN) --database-url '$(DATABASE_URL)' seed --count $(DEMO_ARTICLES) --if-empty
+	$(BIN) --database-url '$(DATABASE_URL)' serve --bind $(BIND)
+
+test: check-deps ## Run every test (unit, integration over HTTP, schema check)
+	cargo test --workspace --all-targets
+
+schema: ## Rewrite schema.graphql from the code
+	cargo build --bin bantin
+	$(BIN) schema > schema.graphql
+	@git diff --stat -- schema.graphql || true
+
+fmt: ## Format the code
+	cargo fmt --all
+
+lint: ## Formatting and clippy, as strict as CI
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+check-deps: ## The domain crate must not depend on I/O or framework crates
+	@bad=$$(cargo tree -p bantin_domain -e normal --prefix none 2>/dev/null | grep -E '^(sea-orm|sqlx|actix|async-graphql|tokio|jsonwebtoken|bantin_persistence|bantin_api) ' | sort -u); \
+	if [ -n "$$bad" ]; then echo "bantin_domain must not depend on:"; echo "$$bad"; exit 1; fi; \
+	echo "check-deps: bantin_domain depends on no I/O or framework crate"
+
+ci: lint test ## Everything CI checks
+
+clean-data: ## Delete the demo database in data/
+	rm -rf data

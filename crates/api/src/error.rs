@@ -1,0 +1,139 @@
+//! The one place where errors become wire responses.
+//!
+//! REST: a status code and `{"error":{"code","message"}}`, with codes from a short fixed list.
+//! GraphQL: an error whose `extensions.code` comes from the same kind of list. Unexpected errors
+//! are logged once here with their detail and reach clients as a generic message.
+
+use std::fmt;
+
+use actix_web::{
+    HttpRequest, HttpResponse, ResponseError,
+    error::{PathError, QueryPayloadError},
+    http::StatusCode,
+    web,
+};
+use bantin_domain::Error;
+use serde::Serialize;
+
+/// Machine-readable error codes clients can switch on.
+pub mod code {
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    pub const CONFLICT: &str = "CONFLICT";
+    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
+    pub const UNAVAILABLE: &str = "UNAVAILABLE";
+    pub const INTERNAL: &str = "INTERNAL";
+    /// GraphQL's conventional code for invalid arguments.
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
+}
+
+const INTERNAL_MESSAGE: &str = "internal error; it has been logged";
+
+/// An error on its way to a REST client.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status, code, message: message.into() }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code::BAD_REQUEST, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, code::NOT_FOUND, message)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)
+    }
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    error: Body<'a>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status)
+            .json(Envelope { error: Body { code: self.code, message: &self.message } })
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(err: Error) -> ApiError {
+        match err {
+            Error::Validation { .. } => ApiError::bad_request(err.to_string()),
+            Error::NotFound { .. } => ApiError::not_found(err.to_string()),
+            Error::Conflict(message) => ApiError::new(StatusCode::CONFLICT, code::CONFLICT, message),
+            Error::Unexpected(detail) => {
+                tracing::error!(error.detail = %detail, "request failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, INTERNAL_MESSAGE)
+            }
+        }
+    }
+}
+
+/// The GraphQL form of a domain error: `extensions.code` set, internals kept in the logs.
+pub fn graphql_error(err: Error) -> async_graphql::Error {
+    use async_graphql::ErrorExtensions;
+    let (code, message) = match &err {
+        Error::Validation { .. } => (code::BAD_USER_INPUT, err.to_string()),
+        Error::NotFound { .. } => (code::NOT_FOUND, err.to_string()),
+        Error::Conflict(message) => (code::CONFLICT, message.clone()),
+        Error::Unexpected(detail) => {
+            tracing::error!(error.detail = %detail, "graphql resolver failed");
+            (code::INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE.to_owned())
+        }
+    };
+    async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code))
+}
+
+/// Bad query strings (`?limit=abc`, unknown parameters) answer 400 in the usual envelope.
+pub(crate) fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err: QueryPayloadError, _: &HttpRequest| {
+        ApiError::bad_request(format!("invalid query string: {err}")).into()
+    })
+}
+
+pub(crate) fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err: PathError, _: &HttpRequest| {
+        ApiError::bad_request(format!("invalid path: {err}")).into()
+    })
+}
+
+/// Answer for a known path asked with a method it does not serve.
+pub(crate) async fn method_not_allowed(request: HttpRequest) -> HttpResponse {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        code::METHOD_NOT_ALLOWED,
+        format!("{} does not accept {}", request.path(), request.method()),
+    )
+    .error_response()
+}
+
+/// Answer for any path no route matches.
+pub(crate) async fn no_route(request: HttpRequest) -> HttpResponse {
+    ApiError::not_found(format!("no route for {} {}", request.method(), request.path())).error_response()
+}

@@ -1,0 +1,125 @@
+//! The public read root: what frontends query.
+
+use async_graphql::{Context, InputObject, Object, Result};
+use bantin_domain::Visibility;
+
+use super::{
+    article_page,
+    objects::{ArticleConnection, ArticleObject, AuthorObject, CategoryObject, PublicationObject, TagObject},
+};
+use crate::{
+    AppState,
+    error::graphql_error,
+    lookup::{FilterSlugs, resolve_filter},
+};
+
+/// Narrows `articles`; every field given must match. Values are slugs.
+#[derive(InputObject, Default)]
+pub struct ArticleFilterInput {
+    category: Option<String>,
+    tag: Option<String>,
+    author: Option<String>,
+}
+
+#[derive(Default)]
+pub struct ContentQuery;
+
+fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
+    ctx.data::<AppState>()
+}
+
+#[Object]
+impl ContentQuery {
+    /// One published article by slug; `null` when there is none.
+    async fn article(&self, ctx: &Context<'_>, slug: String) -> Result<Option<ArticleObject>> {
+        let state = state(ctx)?;
+        let found =
+            state.content.article_by_slug(&slug, Visibility::public_now()).await.map_err(graphql_error)?;
+        Ok(found.and_then(|article| ArticleObject::list(state, vec![article]).pop()))
+    }
+
+    /// Published articles, newest first, optionally filtered by section, tag and author.
+    #[graphql(complexity = "super::page_complexity(first, child_complexity)")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ArticleFilterInput>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "An `endCursor` from the previous page.")] after: Option<String>,
+    ) -> Result<ArticleConnection> {
+        let filter = filter.unwrap_or_default();
+        let slugs = FilterSlugs {
+            category: filter.category.as_deref().map(|s| (s, "filter.category")),
+            tag: filter.tag.as_deref().map(|s| (s, "filter.tag")),
+            author: filter.author.as_deref().map(|s| (s, "filter.author")),
+            exclude_slug: None,
+        };
+        let filter = resolve_filter(state(ctx)?.content.as_ref(), slugs).await.map_err(graphql_error)?;
+        article_page(ctx, filter, first, after).await
+    }
+
+    /// The newest articles ("Tin mới"): the whole publication or one section, optionally leaving
+    /// out the article being read.
+    #[graphql(complexity = "super::page_complexity(first, child_complexity)")]
+    async fn latest(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
+        after: Option<String>,
+        #[graphql(desc = "A section's slug.")] category: Option<String>,
+        #[graphql(desc = "Slug of an article to leave out (the one being read).")] exclude_slug: Option<
+            String,
+        >,
+    ) -> Result<ArticleConnection> {
+        let slugs = FilterSlugs {
+            category: category.as_deref().map(|s| (s, "category")),
+            exclude_slug: exclude_slug.as_deref(),
+            ..FilterSlugs::default()
+        };
+        let filter = resolve_filter(state(ctx)?.content.as_ref(), slugs).await.map_err(graphql_error)?;
+        article_page(ctx, filter, first, after).await
+    }
+
+    /// Every section, each parent followed by its children.
+    async fn categories(&self, ctx: &Context<'_>) -> Result<Vec<CategoryObject>> {
+        let categories = state(ctx)?.content.categories().await.map_err(graphql_error)?;
+        let order: Vec<_> = categories.iter().map(|c| c.id).collect();
+        let index = std::sync::Arc::new(categories.into_iter().map(|c| (c.id, c)).collect());
+        Ok(order.into_iter().filter_map(|id| CategoryObject::from_index(id, &index)).collect())
+    }
+
+    async fn category(&self, ctx: &Context<'_>, slug: String) -> Result<Option<CategoryObject>> {
+        let category = state(ctx)?.content.category_by_slug(&slug).await.map_err(graphql_error)?;
+        Ok(category.map(CategoryObject::new))
+    }
+
+    /// Every tag, by name.
+    async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<TagObject>> {
+        Ok(state(ctx)?.content.tags().await.map_err(graphql_error)?.into_iter().map(TagObject).collect())
+    }
+
+    async fn tag(&self, ctx: &Context<'_>, slug: String) -> Result<Option<TagObject>> {
+        Ok(state(ctx)?.content.tag_by_slug(&slug).await.map_err(graphql_error)?.map(TagObject))
+    }
+
+    /// Every author, by name.
+    async fn authors(&self, ctx: &Context<'_>) -> Result<Vec<AuthorObject>> {
+        Ok(state(ctx)?
+            .content
+            .authors()
+            .await
+            .map_err(graphql_error)?
+            .into_iter()
+            .map(AuthorObject)
+            .collect())
+    }
+
+    async fn author(&self, ctx: &Context<'_>, slug: String) -> Result<Option<AuthorObject>> {
+        Ok(state(ctx)?.content.author_by_slug(&slug).await.map_err(graphql_error)?.map(AuthorObject))
+    }
+
+    /// The publication: name, tagline, language and site URL.
+    async fn publication(&self, ctx: &Context<'_>) -> Result<PublicationObject> {
+        Ok(PublicationObject::from(&state(ctx)?.config.publication))
+    }
+}

@@ -1,0 +1,23 @@
+//! `GET /healthz`: 200 while the database answers, 503 otherwise. Load balancers poll it.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+
+use crate::{AppState, error::ApiError, error::code};
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(healthz));
+}
+
+async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    match state.content.ping().await {
+        Ok(()) => Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))),
+        Err(err) => {
+            tracing::warn!(error = %err, "health check failed");
+            Err(ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                code::UNAVAILABLE,
+                "the database does not answer",
+            ))
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! bantin's HTTP surface: GraphQL at `/graphql`, REST JSON under `/api/v1`, and `/healthz`.
+//!
+//! This crate alone knows HTTP, GraphQL and JSON wire shapes. It reads content through the domain's
+//! [`ContentReader`](bantin_domain::ContentReader) trait and never names a database type: the
+//! server hands it a ready repository in [`AppState`]. It must not depend on the persistence crate,
+//! sea-orm or sqlx.
+
+pub mod error;
+pub mod graphql;
+mod health;
+mod lookup;
+pub mod rest;
+mod state;
+
+use actix_web::web;
+
+pub use state::{ApiConfig, AppState, GraphqlLimits};
+
+/// Registers every route and the shared state on an actix `App`.
+pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg: &mut web::ServiceConfig| {
+        let schema = graphql::build_schema(&state);
+        cfg.app_data(web::Data::new(state.clone()))
+            .app_data(web::Data::new(schema))
+            .app_data(error::query_config())
+            .app_data(error::path_config())
+            .app_data(web::PayloadConfig::new(state.config.max_body_bytes))
+            .configure(health::configure)
+            .configure(graphql::configure)
+            .configure(rest::configure)
+            .default_service(web::to(error::no_route));
+    }
+}

@@ -1,0 +1,204 @@
+//! REST JSON for mobile clients under `/api/v1`: the same content as GraphQL, in fixed shapes.
+//!
+//! Query strings are strict: an unknown parameter or a malformed value is a 400 naming it, so a
+//! client's typo is caught instead of silently ignored.
+
+mod wire;
+
+use actix_web::{HttpResponse, web};
+use bantin_domain::{Article, ArticleFilter, ContentReader, Error, PageRequest, Result, Visibility};
+use serde::Deserialize;
+
+use crate::{
+    AppState,
+    error::ApiError,
+    lookup::{FilterSlugs, resolve_filter},
+};
+pub use wire::*;
+
+/// `related` lists are short: a box beside the article.
+pub const DEFAULT_RELATED: u32 = 6;
+pub const MAX_RELATED: u32 = 20;
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .route("/publication", web::get().to(publication))
+            .route("/latest", web::get().to(latest))
+            .route("/articles", web::get().to(articles))
+            .route("/articles/{slug}", web::get().to(article))
+            .route("/articles/{slug}/related", web::get().to(related))
+            .route("/categories", web::get().to(categories))
+            .route("/tags", web::get().to(tags))
+            .route("/authors", web::get().to(authors)),
+    );
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LatestParams {
+    limit: Option<String>,
+    cursor: Option<String>,
+    category: Option<String>,
+    /// Slug of the article being read, left out of the list.
+    exclude: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArticlesParams {
+    limit: Option<String>,
+    cursor: Option<String>,
+    category: Option<String>,
+    tag: Option<String>,
+    author: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RelatedParams {
+    limit: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoParams {}
+
+/// Parses an integer query parameter, naming it when it is not one.
+fn int_param(value: Option<&str>, name: &str) -> Result<Option<i64>> {
+    value
+        .map(|v| {
+            v.parse::<i64>().map_err(|_| Error::invalid(name, format!("must be a whole number, got '{v}'")))
+        })
+        .transpose()
+}
+
+fn page_param(limit: Option<&str>, cursor: Option<&str>) -> Result<PageRequest> {
+    PageRequest::parse(int_param(limit, "limit")?, cursor, ("limit", "cursor"))
+}
+
+async fn relations(content: &dyn ContentReader, articles: &[Article]) -> Result<Relations> {
+    let ids: Vec<_> = articles.iter().map(|a| a.id).collect();
+    let mut category_ids: Vec<_> = articles.iter().map(|a| a.category_id).collect();
+    category_ids.sort_unstable();
+    category_ids.dedup();
+    Ok(Relations {
+        authors: content.authors_of(&ids).await?,
+        tags: content.tags_of(&ids).await?,
+        categories: content.categories_by_id(&category_ids).await?,
+    })
+}
+
+async fn teasers(state: &AppState, articles: Vec<Article>) -> Result<Vec<ArticleTeaser>> {
+    let relations = relations(state.content.as_ref(), &articles).await?;
+    Ok(articles.into_iter().map(|a| ArticleTeaser::new(a, &relations, &state.config.publication)).collect())
+}
+
+async fn article_list(
+    state: &AppState,
+    filter: &ArticleFilter,
+    page: &PageRequest,
+) -> Result<HttpResponse, ApiError> {
+    let page = state.content.articles(filter, page, Visibility::public_now()).await?;
+    let next_cursor = page.next_cursor().map(|c| c.encode());
+    let items = teasers(state, page.items).await?;
+    Ok(HttpResponse::Ok().json(List { items, next_cursor }))
+}
+
+async fn publication(state: web::Data<AppState>, _: web::Query<NoParams>) -> HttpResponse {
+    HttpResponse::Ok().json(PublicationJson::from(&state.config.publication))
+}
+
+async fn latest(
+    state: web::Data<AppState>,
+    params: web::Query<LatestParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page_param(params.limit.as_deref(), params.cursor.as_deref())?;
+    let slugs = FilterSlugs {
+        category: params.category.as_deref().map(|s| (s, "category")),
+        exclude_slug: params.exclude.as_deref(),
+        ..FilterSlugs::default()
+    };
+    let filter = resolve_filter(state.content.as_ref(), slugs).await?;
+    article_list(&state, &filter, &page).await
+}
+
+async fn articles(
+    state: web::Data<AppState>,
+    params: web::Query<ArticlesParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page_param(params.limit.as_deref(), params.cursor.as_deref())?;
+    let slugs = FilterSlugs {
+        category: params.category.as_deref().map(|s| (s, "category")),
+        tag: params.tag.as_deref().map(|s| (s, "tag")),
+        author: params.author.as_deref().map(|s| (s, "author")),
+        exclude_slug: None,
+    };
+    let filter = resolve_filter(state.content.as_ref(), slugs).await?;
+    article_list(&state, &filter, &page).await
+}
+
+async fn public_article(state: &AppState, slug: &str) -> Result<Article, ApiError> {
+    state
+        .content
+        .article_by_slug(slug, Visibility::public_now())
+        .await?
+        .ok_or_else(|| ApiError::from(Error::not_found("article", slug)))
+}
+
+async fn article(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    _: web::Query<NoParams>,
+) -> Result<HttpResponse, ApiError> {
+    let article = public_article(&state, &slug).await?;
+    let mut bodies = state.content.bodies(&[article.id]).await?;
+    let body = bodies.remove(&article.id).unwrap_or_default();
+    let (status, revision, created_at) =
+        (article.effective_status(chrono::Utc::now()), article.revision, article.created_at);
+    let teaser = teasers(&state, vec![article]).await?.pop().ok_or_else(|| {
+        ApiError::from(Error::Unexpected("an article vanished while its relations loaded".to_owned()))
+    })?;
+    Ok(HttpResponse::Ok().json(ArticleDetail {
+        teaser,
+        status: status.as_str(),
+        revision,
+        created_at,
+        body: body.0,
+    }))
+}
+
+async fn related(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    params: web::Query<RelatedParams>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = match int_param(params.limit.as_deref(), "limit")? {
+        None => DEFAULT_RELATED,
+        Some(n) if (1..=i64::from(MAX_RELATED)).contains(&n) => n as u32,
+        Some(n) => {
+            return Err(
+                Error::invalid("limit", format!("must be between 1 and {MAX_RELATED}, got {n}")).into()
+            );
+        }
+    };
+    let article = public_article(&state, &slug).await?;
+    let related = state.content.related_articles(&article, limit, Visibility::public_now()).await?;
+    let items = teasers(&state, related).await?;
+    Ok(HttpResponse::Ok().json(List { items, next_cursor: None }))
+}
+
+async fn categories(state: web::Data<AppState>, _: web::Query<NoParams>) -> Result<HttpResponse, ApiError> {
+    let items: Vec<CategoryJson> = state.content.categories().await?.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(List { items, next_cursor: None }))
+}
+
+async fn tags(state: web::Data<AppState>, _: web::Query<NoParams>) -> Result<HttpResponse, ApiError> {
+    let items: Vec<TagJson> = state.content.tags().await?.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(List { items, next_cursor: None }))
+}
+
+async fn authors(state: web::Data<AppState>, _: web::Query<NoParams>) -> Result<HttpResponse, ApiError> {
+    let items: Vec<AuthorJson> = state.content.authors().await?.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(List { items, next_cursor: None }))
+}

@@ -1,0 +1,44 @@
+//! What every handler shares: the content repository and the API's configuration.
+
+use std::sync::Arc;
+
+use bantin_domain::{ContentReader, Publication};
+
+/// Limits on GraphQL documents, checked before any resolver (and so any SQL) runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphqlLimits {
+    /// Deepest nesting of selections.
+    pub max_depth: usize,
+    /// Each field costs 1; list fields multiply their children's cost by `first`.
+    pub max_complexity: usize,
+}
+
+impl Default for GraphqlLimits {
+    fn default() -> Self {
+        GraphqlLimits { max_depth: 10, max_complexity: 2_000 }
+    }
+}
+
+/// The API's configuration, from the server's settings.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    pub publication: Publication,
+    /// Largest request body accepted, in bytes; larger ones get 413 before being read whole.
+    pub max_body_bytes: usize,
+    pub graphql: GraphqlLimits,
+    /// Serve the GraphiQL IDE when a browser opens `/graphql`.
+    pub graphiql: bool,
+}
+
+/// Shared by every request. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub content: Arc<dyn ContentReader>,
+    pub config: Arc<ApiConfig>,
+}
+
+impl AppState {
+    pub fn new(content: Arc<dyn ContentReader>, config: ApiConfig) -> AppState {
+        AppState { content, config: Arc::new(config) }
+    }
+}

@@ -1,0 +1,37 @@
+//! The one error type of the domain. Each variant means something a caller can act on; the
+//! transports (REST, GraphQL) map variants to status codes and error codes in one place.
+
+/// What went wrong, in terms a caller can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The thing asked for does not exist (or is not visible to the caller, which looks the same).
+    #[error("{entity} '{key}' not found")]
+    NotFound { entity: &'static str, key: String },
+
+    /// A value the caller sent is not acceptable; `field` names the parameter or input field.
+    #[error("{field}: {reason}")]
+    Validation { field: String, reason: String },
+
+    /// The write would break a uniqueness or concurrency rule.
+    #[error("{0}")]
+    Conflict(String),
+
+    /// A failure the caller cannot fix (database down, corrupt row). Its chain goes to the logs,
+    /// never to clients.
+    #[error("unexpected: {0}")]
+    Unexpected(String),
+}
+
+impl Error {
+    /// A validation error naming the offending field or parameter.
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Validation { field: field.into(), reason: reason.into() }
+    }
+
+    /// A missing entity, keyed by what the caller used to look it up.
+    pub fn not_found(entity: &'static str, key: impl Into<String>) -> Self {
+        Error::NotFound { entity, key: key.into() }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

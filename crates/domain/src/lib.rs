@@ -1,0 +1,23 @@
+//! The content model of bantin: what an article is, what makes one valid, who may see it, and how
+//! lists of articles are paged. Everything here is pure computation.
+//!
+//! This crate must not depend on any I/O or framework crate (sea-orm, sqlx, actix, async-graphql,
+//! tokio, jsonwebtoken); `make check-deps` enforces it. Storage is reached through the traits in
+//! [`repository`], which the persistence crate implements.
+
+pub mod article;
+pub mod blocks;
+pub mod error;
+pub mod page;
+pub mod repository;
+pub mod text;
+
+pub use article::{
+    Article, ArticleId, ArticleStatus, Author, AuthorId, Category, CategoryId, CoverImage, NewArticle,
+    NewAuthor, NewCategory, NewTag, Publication, Tag, TagId,
+};
+pub use blocks::{Block, Body, Mark, Span};
+pub use error::{Error, Result};
+pub use page::{Cursor, Page, PageRequest};
+pub use repository::{ArticleFilter, ContentReader, Visibility};
+pub use text::{Slug, fold, slugify};

@@ -1,0 +1,88 @@
+//! The storage contract: what the API needs from a database, in domain terms. The persistence
+//! crate implements it; the API crate holds it as `Arc<dyn ContentReader>`.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::{
+    article::{Article, ArticleId, Author, AuthorId, Category, CategoryId, Tag, TagId},
+    blocks::Body,
+    error::Result,
+    page::{Page, PageRequest},
+};
+
+/// Which articles a read may return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// What the public may see at this instant: published, or scheduled and due
+    /// ([`Article::is_public_at`]).
+    Public { now: DateTime<Utc> },
+}
+
+impl Visibility {
+    pub fn public_now() -> Visibility {
+        Visibility::Public { now: Utc::now() }
+    }
+}
+
+/// Narrows an article list. All set fields must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleFilter {
+    pub category: Option<CategoryId>,
+    pub tag: Option<TagId>,
+    pub author: Option<AuthorId>,
+    /// Leaves one article out by slug (the one being read, for "Tin mới" beside it). A slug that
+    /// matches nothing excludes nothing.
+    pub exclude_slug: Option<String>,
+}
+
+/// Read access to published content. Lists come in the public order (`published_at` desc, id desc).
+#[async_trait]
+pub trait ContentReader: Send + Sync {
+    /// Answers when the database answers.
+    async fn ping(&self) -> Result<()>;
+
+    async fn article_by_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>>;
+
+    async fn articles(
+        &self,
+        filter: &ArticleFilter,
+        page: &PageRequest,
+        visibility: Visibility,
+    ) -> Result<Page<Article>>;
+
+    async fn count_articles(&self, filter: &ArticleFilter, visibility: Visibility) -> Result<u64>;
+
+    /// Articles related to `article`, best first, never `article` itself.
+    async fn related_articles(
+        &self,
+        article: &Article,
+        limit: u32,
+        visibility: Visibility,
+    ) -> Result<Vec<Article>>;
+
+    /// Bodies of the given articles (batched for dataloaders).
+    async fn bodies(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Body>>;
+
+    /// Bylines of the given articles, each in byline order.
+    async fn authors_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Vec<Author>>>;
+
+    /// Tags of the given articles, each in the order the newsroom gave them.
+    async fn tags_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Vec<Tag>>>;
+
+    async fn categories_by_id(&self, ids: &[CategoryId]) -> Result<HashMap<CategoryId, Category>>;
+
+    /// All sections, parents before children, then by name.
+    async fn categories(&self) -> Result<Vec<Category>>;
+    async fn category_by_slug(&self, slug: &str) -> Result<Option<Category>>;
+
+    /// All tags by name.
+    async fn tags(&self) -> Result<Vec<Tag>>;
+    async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>>;
+
+    /// All authors by name.
+    async fn authors(&self) -> Result<Vec<Author>>;
+    async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>>;
+}

@@ -1,0 +1,198 @@
+//! Vietnamese text folding and slugs.
+//!
+//! Readers type without diacritics ("bac giang") and expect to find "Bắc Giang"; URLs must be plain
+//! ASCII. Both needs meet in [`fold`]: decompose to NFD, drop the combining marks (tones, breve,
+//! circumflex, horn), map `đ`/`Đ` to `d` (it has no decomposition), lower-case. Search indexes and
+//! slugs are built from the same folding, so they agree on every backend.
+
+use std::fmt;
+
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+use crate::error::{Error, Result};
+
+/// The longest slug we generate or accept, in bytes (all slug characters are ASCII).
+pub const SLUG_MAX_LEN: usize = 120;
+/// Generated slugs are cut at a word boundary below this length, so URLs stay readable.
+const GENERATED_SLUG_LEN: usize = 80;
+
+/// Folds text for matching: diacritics removed, `đ` → `d`, lower-cased. Accepts NFC and NFD input
+/// alike (both "Hoá" spellings fold to "hoa").
+pub fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' | 'Đ' => 'd',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A URL-safe article or taxonomy identifier: lower-case ASCII letters and digits in words joined
+/// by single hyphens, at most [`SLUG_MAX_LEN`] bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Slug(String);
+
+impl Slug {
+    /// Accepts a slug a client sent, or explains why it is not one.
+    pub fn parse(value: &str) -> Result<Slug> {
+        let invalid = |reason: &str| Error::invalid("slug", format!("'{value}' {reason}"));
+        if value.is_empty() {
+            return Err(invalid("is empty"));
+        }
+        if value.len() > SLUG_MAX_LEN {
+            return Err(invalid(&format!("is longer than {SLUG_MAX_LEN} characters")));
+        }
+        if !value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return Err(invalid("may contain only a-z, 0-9 and '-'"));
+        }
+        if value.starts_with('-') || value.ends_with('-') || value.contains("--") {
+            return Err(invalid("must not start or end with '-' or contain '--'"));
+        }
+        Ok(Slug(value.to_owned()))
+    }
+
+    /// This slug with `-n` appended, shortened first if needed so the result stays within
+    /// [`SLUG_MAX_LEN`]. Used to keep generated slugs unique.
+    pub fn with_suffix(&self, n: u32) -> Slug {
+        let suffix = format!("-{n}");
+        let keep = SLUG_MAX_LEN.saturating_sub(suffix.len()).min(self.0.len());
+        let base = self.0[..keep].trim_end_matches('-');
+        Slug(format!("{base}{suffix}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Makes a slug from a title: folded, punctuation dropped, words joined by `-`, cut at a word
+/// boundary so it stays short. A title with no letters or digits at all gives `fallback`.
+pub fn slugify(title: &str, fallback: &str) -> Slug {
+    let folded = fold(title);
+    let mut slug = String::with_capacity(folded.len().min(GENERATED_SLUG_LEN));
+    for word in folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        let needed = word.len() + usize::from(!slug.is_empty());
+        if slug.len() + needed > GENERATED_SLUG_LEN {
+            if slug.is_empty() {
+                slug.push_str(&word[..GENERATED_SLUG_LEN]);
+            }
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(word);
+    }
+    if slug.is_empty() { Slug(fallback.to_owned()) } else { Slug(slug) }
+}
+
+/// Counts words the way readers perceive them: runs of letters or digits. A Vietnamese syllable
+/// counts as one word, as it does for reading speed.
+pub fn word_count(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_removes_every_vietnamese_tone_and_vowel_mark() {
+        let pairs = [
+            ("aáàảãạăắằẳẵặâấầẩẫậ", "aaaaaaaaaaaaaaaaaa"),
+            ("eéèẻẽẹêếềểễệ", "eeeeeeeeeeee"),
+            ("iíìỉĩị", "iiiiii"),
+            ("oóòỏõọôốồổỗộơớờởỡợ", "oooooooooooooooooo"),
+            ("uúùủũụưứừửữự", "uuuuuuuuuuuu"),
+            ("yýỳỷỹỵ", "yyyyyy"),
+            ("ĐđĂÂÊÔƠƯ", "ddaaeoou"),
+        ];
+        for (input, expected) in pairs {
+            assert_eq!(fold(input), expected, "folding {input}");
+        }
+    }
+
+    #[test]
+    fn folding_treats_nfc_and_nfd_and_both_tone_placements_alike() {
+        let nfc = "Thanh Hóa";
+        let nfd: String = nfc.nfd().collect();
+        assert_ne!(nfc, nfd);
+        assert_eq!(fold(nfc), "thanh hoa");
+        assert_eq!(fold(&nfd), "thanh hoa");
+        assert_eq!(fold("Thanh Hoá"), "thanh hoa");
+    }
+
+    #[test]
+    fn slugs_from_vietnamese_titles_are_plain_ascii_words() {
+        assert_eq!(
+            slugify("Hai tỉnh Bắc Giang và Xay Sổm Bun (Lào) trao đổi kinh nghiệm", "bai-viet").as_str(),
+            "hai-tinh-bac-giang-va-xay-som-bun-lao-trao-doi-kinh-nghiem"
+        );
+        assert_eq!(slugify("Đoàn công tác — 26/6!", "x").as_str(), "doan-cong-tac-26-6");
+        assert_eq!(slugify("Sở Văn hóa - Thể thao & Du lịch", "x").as_str(), "so-van-hoa-the-thao-du-lich");
+    }
+
+    #[test]
+    fn generated_slugs_are_cut_at_a_word_boundary() {
+        let title = "Thường xuyên tập huấn tổ chức các giải đấu cọ xát các phong trào ở các lứa tuổi từ đó phát hiện lựa chọn những hạt nhân";
+        let slug = slugify(title, "x");
+        assert!(slug.as_str().len() <= 80, "{slug}");
+        assert!(!slug.as_str().ends_with('-'));
+        assert!(title_prefix_words(title).starts_with(slug.as_str()));
+        assert!(Slug::parse(slug.as_str()).is_ok());
+    }
+
+    fn title_prefix_words(title: &str) -> String {
+        fold(title).split_whitespace().collect::<Vec<_>>().join("-")
+    }
+
+    #[test]
+    fn a_title_without_letters_falls_back() {
+        assert_eq!(slugify("!!! ??? —", "bai-viet").as_str(), "bai-viet");
+        assert_eq!(slugify("中文標題", "bai-viet").as_str(), "bai-viet");
+    }
+
+    #[test]
+    fn a_single_overlong_word_is_cut_rather_than_dropped() {
+        let slug = slugify(&"a".repeat(200), "x");
+        assert_eq!(slug.as_str().len(), 80);
+    }
+
+    #[test]
+    fn suffixes_keep_slugs_within_the_limit() {
+        let slug = Slug::parse("bac-giang").expect("valid");
+        assert_eq!(slug.with_suffix(2).as_str(), "bac-giang-2");
+        let long = Slug::parse(&"a".repeat(SLUG_MAX_LEN)).expect("valid");
+        let suffixed = long.with_suffix(12);
+        assert_eq!(suffixed.as_str().len(), SLUG_MAX_LEN);
+        assert!(suffixed.as_str().ends_with("-12"));
+    }
+
+    #[test]
+    fn slug_parsing_rejects_what_is_not_a_slug() {
+        for bad in ["", "Bac-Giang", "bắc-giang", "-bac", "bac-", "bac--giang", "bac giang", "bac/giang"] {
+            let err = Slug::parse(bad).expect_err(bad);
+            assert!(matches!(err, Error::Validation { ref field, .. } if field == "slug"), "{bad}: {err}");
+        }
+        assert!(Slug::parse(&"a".repeat(SLUG_MAX_LEN + 1)).is_err());
+        assert!(Slug::parse("bac-giang-2024").is_ok());
+    }
+
+    #[test]
+    fn words_are_counted_by_runs_of_letters() {
+        assert_eq!(word_count("Ngày 26/6, Sở Văn hóa - Thể thao"), 8);
+        assert_eq!(word_count("  "), 0);
+    }
+}

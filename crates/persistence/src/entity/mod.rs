@@ -1,0 +1,9 @@
+//! sea-orm entities, one per table. They never leave this crate: the repositories convert them to
+//! domain types at the edge (see `mapping`).
+
+pub mod article;
+pub mod article_author;
+pub mod article_tag;
+pub mod author;
+pub mod category;
+pub mod tag;

@@ -1,0 +1,160 @@
+//! bantin's storage: sea-orm entities and the [`Store`] that implements the domain's
+//! [`ContentReader`](bantin_domain::ContentReader) on SQLite (the embedded default) and PostgreSQL.
+//!
+//! Entities never leave this crate; everything public speaks domain types. Queries are built with
+//! sea-query so that one code path serves both backends. This crate must not depend on the API
+//! crate or on any HTTP or GraphQL framework.
+
+mod entity;
+mod mapping;
+mod reader;
+mod writer;
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use bantin_domain::{Error, Result};
+use bantin_migrations::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+
+/// How the store connects. Defaults suit a single server on a small machine.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Connections in the read pool (PostgreSQL: the one pool).
+    pub max_connections: u32,
+    /// How long a request waits for a free connection before failing.
+    pub acquire_timeout: Duration,
+    /// How long a SQLite connection waits on a lock held by another process before giving up.
+    pub sqlite_busy_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(5),
+            sqlite_busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The database behind bantin. Cheap to clone: clones share pools and counters.
+///
+/// On SQLite, reads and writes use separate pools: many readers (WAL lets them run beside a
+/// writer) and exactly one writer connection, so concurrent writers queue in the pool instead of
+/// surfacing `SQLITE_BUSY` to clients. On PostgreSQL both are the same pool.
+#[derive(Clone)]
+pub struct Store {
+    reader: DatabaseConnection,
+    writer: DatabaseConnection,
+    statements: Arc<AtomicU64>,
+}
+
+impl Store {
+    /// Opens the database at `url` (`sqlite://path?mode=rwc`, `sqlite::memory:`, `postgres://…`).
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Store> {
+        let statements = Arc::new(AtomicU64::new(0));
+        let is_sqlite = url.starts_with("sqlite:");
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let writer_connections = if is_sqlite { 1 } else { options.max_connections };
+        let mut writer = open(url, writer_connections, options).await?;
+        count_statements(&mut writer, &statements);
+        // An in-memory SQLite database exists only inside its one connection.
+        let reader = if is_sqlite && !in_memory {
+            let mut reader = open(url, options.max_connections, options).await?;
+            count_statements(&mut reader, &statements);
+            reader
+        } else {
+            writer.clone()
+        };
+        Ok(Store { reader, writer, statements })
+    }
+
+    /// Applies pending migrations; returns how many were applied.
+    pub async fn migrate(&self) -> Result<usize> {
+        let pending = Migrator::get_pending_migrations(&self.writer)
+            .await
+            .map_err(mapping::db_err("listing pending migrations"))?
+            .len();
+        Migrator::up(&self.writer, None).await.map_err(mapping::db_err("applying migrations"))?;
+        Ok(pending)
+    }
+
+    /// SQL statements executed since the store was opened (both pools). Tests use it to prove
+    /// that a query's statement count does not grow with page size.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Closes both pools, waiting for connections in use to be returned.
+    pub async fn close(self) -> Result<()> {
+        let Store { reader, writer, .. } = self;
+        reader.close().await.map_err(mapping::db_err("closing the read pool"))?;
+        match writer.close().await {
+            // The writer is the same pool as the reader on PostgreSQL and in-memory SQLite.
+            Ok(()) | Err(sea_orm::DbErr::ConnectionAcquire(_)) => Ok(()),
+            Err(err) => Err(mapping::db_err("closing the write pool")(err)),
+        }
+    }
+}
+
+async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result<DatabaseConnection> {
+    let busy_timeout = options.sqlite_busy_timeout;
+    let mut connect = ConnectOptions::new(url);
+    connect
+        .max_connections(max_connections)
+        .min_connections(1)
+        .acquire_timeout(options.acquire_timeout)
+        .sqlx_logging(false);
+    connect.map_sqlx_sqlite_opts(move |sqlite| {
+        sqlite
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(busy_timeout)
+            .create_if_missing(true)
+    });
+    Database::connect(connect).await.map_err(|err| {
+        Error::Unexpected(format!("cannot open the database at {}: {err}", redact_password(url)))
+    })
+}
+
+fn count_statements(connection: &mut DatabaseConnection, counter: &Arc<AtomicU64>) {
+    let counter = Arc::clone(counter);
+    connection.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::Relaxed);
+    });
+}
+
+/// The URL with any password replaced, for error messages and logs.
+pub fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((credentials, host)) = rest.split_once('@') else { return url.to_owned() };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_password;
+
+    #[test]
+    fn passwords_are_redacted_from_database_urls() {
+        assert_eq!(
+            redact_password("postgres://bantin:s3cret@db:5432/news"),
+            "postgres://bantin:***@db:5432/news"
+        );
+        assert_eq!(redact_password("postgres://bantin@db/news"), "postgres://bantin@db/news");
+        assert_eq!(redact_password("sqlite://data/bantin.db?mode=rwc"), "sqlite://data/bantin.db?mode=rwc");
+    }
+}

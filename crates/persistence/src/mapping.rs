@@ -1,0 +1,73 @@
+//! Conversions between entities and domain types, and between `DbErr` and the domain error.
+
+use bantin_domain::{
+    Article, ArticleId, ArticleStatus, Author, AuthorId, Category, CategoryId, CoverImage, Error, Tag, TagId,
+};
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{DbErr, SqlErr};
+
+use crate::entity::{article, author, category, tag};
+
+/// Wraps a database error with what we were doing. A unique-key violation becomes a `Conflict`
+/// (the caller can fix it); anything else is `Unexpected`, with the cause kept for the logs.
+pub(crate) fn db_err(context: &'static str) -> impl FnOnce(DbErr) -> Error {
+    move |err| match err.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(detail)) => Error::Conflict(format!("{context}: {detail}")),
+        _ => Error::Unexpected(format!("{context}: {err}")),
+    }
+}
+
+/// Timestamps are stored at whole seconds: keyset cursors compare them exactly, and SQLite
+/// compares them as text, which is only chronological when every value has the same shape.
+pub(crate) fn stored_time(time: DateTime<Utc>) -> DateTime<Utc> {
+    time.trunc_subsecs(0)
+}
+
+pub(crate) fn article(model: article::Model) -> Result<Article, Error> {
+    let status = ArticleStatus::parse(&model.status).map_err(|_| {
+        Error::Unexpected(format!("article {} has unknown status '{}'", model.id, model.status))
+    })?;
+    let cover = model
+        .cover
+        .map(serde_json::from_value::<CoverImage>)
+        .transpose()
+        .map_err(|err| Error::Unexpected(format!("article {} has a malformed cover: {err}", model.id)))?;
+    Ok(Article {
+        id: ArticleId(model.id),
+        slug: model.slug,
+        title: model.title,
+        sapo: model.sapo,
+        cover,
+        category_id: CategoryId(model.category_id),
+        status,
+        published_at: model.published_at,
+        created_at: model.created_at,
+        updated_at: model.updated_at,
+        revision: model.revision,
+        word_count: u32::try_from(model.word_count).unwrap_or(0),
+    })
+}
+
+pub(crate) fn author(model: author::Model) -> Author {
+    Author {
+        id: AuthorId(model.id),
+        slug: model.slug,
+        name: model.name,
+        bio: model.bio,
+        avatar_url: model.avatar_url,
+    }
+}
+
+pub(crate) fn category(model: category::Model) -> Category {
+    Category {
+        id: CategoryId(model.id),
+        slug: model.slug,
+        name: model.name,
+        description: model.description,
+        parent_id: model.parent_id.map(CategoryId),
+    }
+}
+
+pub(crate) fn tag(model: tag::Model) -> Tag {
+    Tag { id: TagId(model.id), slug: model.slug, name: model.name }
+}

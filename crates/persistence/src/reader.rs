@@ -1,0 +1,348 @@
+//! Public reads: [`ContentReader`] for [`Store`].
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use bantin_domain::{
+    Article, ArticleFilter, ArticleId, ArticleStatus, Author, Body, Category, CategoryId, ContentReader,
+    Cursor, Error, Page, PageRequest, Result, Tag, Visibility, text::fold,
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait, Select,
+    sea_query::{Expr, ExprTrait, Query},
+};
+
+use crate::{
+    Store,
+    entity::{article, article_author, article_tag, author, category, tag},
+    mapping::{self, db_err, stored_time},
+};
+
+/// The public visibility rule ([`Article::is_public_at`]) as a SQL condition.
+fn visible(visibility: Visibility) -> Condition {
+    match visibility {
+        Visibility::Public { now } => Condition::all()
+            .add(article::Column::Status.is_in(ArticleStatus::PUBLIC.map(ArticleStatus::as_str)))
+            .add(article::Column::PublishedAt.lte(stored_time(now))),
+    }
+}
+
+/// Where a list's order key lives. Tag and author pages walk the link table's
+/// (owner, `published_at`, `article_id`) index; everything else walks `articles` itself.
+enum OrderKey {
+    Articles,
+    Tag,
+    Author,
+}
+
+impl OrderKey {
+    fn columns(&self) -> (Expr, Expr) {
+        match self {
+            OrderKey::Articles => (
+                Expr::col((article::Entity, article::Column::PublishedAt)),
+                Expr::col((article::Entity, article::Column::Id)),
+            ),
+            OrderKey::Tag => (
+                Expr::col((article_tag::Entity, article_tag::Column::PublishedAt)),
+                Expr::col((article_tag::Entity, article_tag::Column::ArticleId)),
+            ),
+            OrderKey::Author => (
+                Expr::col((article_author::Entity, article_author::Column::PublishedAt)),
+                Expr::col((article_author::Entity, article_author::Column::ArticleId)),
+            ),
+        }
+    }
+}
+
+/// The filtered, visible article set, joined to the table that orders it.
+fn filtered(filter: &ArticleFilter, visibility: Visibility) -> (Select<article::Entity>, OrderKey) {
+    let mut query = article::Entity::find().filter(visible(visibility));
+    let key = if let Some(tag) = filter.tag {
+        query = query
+            .join(JoinType::InnerJoin, article::Relation::ArticleTag.def())
+            .filter(article_tag::Column::TagId.eq(tag.0));
+        OrderKey::Tag
+    } else if let Some(author) = filter.author {
+        query = query
+            .join(JoinType::InnerJoin, article::Relation::ArticleAuthor.def())
+            .filter(article_author::Column::AuthorId.eq(author.0));
+        OrderKey::Author
+    } else {
+        OrderKey::Articles
+    };
+    if let (Some(author), OrderKey::Tag) = (filter.author, &key) {
+        query = query.filter(
+            article::Column::Id.in_subquery(
+                Query::select()
+                    .column(article_author::Column::ArticleId)
+                    .from(article_author::Entity)
+                    .and_where(article_author::Column::AuthorId.eq(author.0))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(category) = filter.category {
+        query = query.filter(article::Column::CategoryId.eq(category.0));
+    }
+    if let Some(exclude) = &filter.exclude_slug {
+        query = query.filter(article::Column::Slug.ne(exclude.as_str()));
+    }
+    (query, key)
+}
+
+/// Newest first, then highest id: a total order, so keyset pages never skip or repeat.
+fn ordered_page(
+    query: Select<article::Entity>,
+    key: &OrderKey,
+    page: &PageRequest,
+) -> Select<article::Entity> {
+    let (published_at, id) = key.columns();
+    let mut query = query;
+    if let Some(Cursor { published_at: after_time, id: after_id }) = page.after {
+        let after_time = stored_time(after_time);
+        query =
+            query.filter(Condition::any().add(published_at.clone().lt(after_time)).add(
+                Condition::all().add(published_at.clone().eq(after_time)).add(id.clone().lt(after_id.0)),
+            ));
+    }
+    query.order_by(published_at, Order::Desc).order_by(id, Order::Desc).limit(u64::from(page.first) + 1)
+}
+
+async fn all_articles(
+    db: &impl ConnectionTrait,
+    query: Select<article::Entity>,
+    context: &'static str,
+) -> Result<Vec<Article>> {
+    query.all(db).await.map_err(db_err(context))?.into_iter().map(mapping::article).collect()
+}
+
+/// Orders sections as a tree: each parent followed by its children, siblings by folded name
+/// (byte order would put "Đời sống" after "Xã hội").
+fn tree_order(mut categories: Vec<Category>) -> Vec<Category> {
+    categories.sort_by_cached_key(|c| (fold(&c.name), c.name.clone()));
+    let mut ordered = Vec::with_capacity(categories.len());
+    fn visit(parent: Option<CategoryId>, all: &[Category], out: &mut Vec<Category>) {
+        for category in all.iter().filter(|c| c.parent_id == parent) {
+            out.push(category.clone());
+            visit(Some(category.id), all, out);
+        }
+    }
+    visit(None, &categories, &mut ordered);
+    // Sections whose parent chain is broken still appear, at the end.
+    if ordered.len() < categories.len() {
+        let seen: Vec<CategoryId> = ordered.iter().map(|c| c.id).collect();
+        ordered.extend(categories.into_iter().filter(|c| !seen.contains(&c.id)));
+    }
+    ordered
+}
+
+fn by_folded_name<T>(mut items: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> {
+    items.sort_by_cached_key(|item| (fold(name(item)), name(item).to_owned()));
+    items
+}
+
+#[async_trait]
+impl ContentReader for Store {
+    async fn ping(&self) -> Result<()> {
+        self.reader.ping().await.map_err(db_err("pinging the database"))
+    }
+
+    async fn article_by_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
+        article::Entity::find()
+            .filter(visible(visibility))
+            .filter(article::Column::Slug.eq(slug))
+            .one(&self.reader)
+            .await
+            .map_err(db_err("loading an article by slug"))?
+            .map(mapping::article)
+            .transpose()
+    }
+
+    async fn articles(
+        &self,
+        filter: &ArticleFilter,
+        page: &PageRequest,
+        visibility: Visibility,
+    ) -> Result<Page<Article>> {
+        let (query, key) = filtered(filter, visibility);
+        let rows = all_articles(&self.reader, ordered_page(query, &key, page), "listing articles").await?;
+        Ok(Page::from_overfetch(rows, page.first))
+    }
+
+    async fn count_articles(&self, filter: &ArticleFilter, visibility: Visibility) -> Result<u64> {
+        let (query, _) = filtered(filter, visibility);
+        query.count(&self.reader).await.map_err(db_err("counting articles"))
+    }
+
+    async fn related_articles(
+        &self,
+        article: &Article,
+        limit: u32,
+        visibility: Visibility,
+    ) -> Result<Vec<Article>> {
+        let tag_ids: Vec<i64> = article_tag::Entity::find()
+            .select_only()
+            .column(article_tag::Column::TagId)
+            .filter(article_tag::Column::ArticleId.eq(article.id.0))
+            .into_tuple()
+            .all(&self.reader)
+            .await
+            .map_err(db_err("loading an article's tags"))?;
+        let mut related = Vec::new();
+        if !tag_ids.is_empty() {
+            // Most shared tags first, then same section, then newest.
+            let shared = Expr::col((article_tag::Entity, article_tag::Column::TagId)).count();
+            let query = article::Entity::find()
+                .join(JoinType::InnerJoin, article::Relation::ArticleTag.def())
+                .filter(visible(visibility))
+                .filter(article_tag::Column::TagId.is_in(tag_ids))
+                .filter(article::Column::Id.ne(article.id.0))
+                .group_by(Expr::col((article::Entity, article::Column::Id)))
+                .order_by(shared, Order::Desc)
+                .order_by(
+                    Expr::col((article::Entity, article::Column::CategoryId)).eq(article.category_id.0),
+                    Order::Desc,
+                )
+                .order_by(Expr::col((article::Entity, article::Column::PublishedAt)), Order::Desc)
+                .order_by(Expr::col((article::Entity, article::Column::Id)), Order::Desc)
+                .limit(u64::from(limit));
+            related = all_articles(&self.reader, query, "ranking related articles").await?;
+        }
+        if related.len() < limit as usize {
+            let mut query = article::Entity::find()
+                .filter(visible(visibility))
+                .filter(article::Column::CategoryId.eq(article.category_id.0))
+                .filter(article::Column::Id.ne(article.id.0));
+            if !related.is_empty() {
+                query = query.filter(article::Column::Id.is_not_in(related.iter().map(|a| a.id.0)));
+            }
+            let query = query
+                .order_by(article::Column::PublishedAt, Order::Desc)
+                .order_by(article::Column::Id, Order::Desc)
+                .limit((limit as usize - related.len()) as u64);
+            related.extend(
+                all_articles(&self.reader, query, "filling related articles from the section").await?,
+            );
+        }
+        Ok(related)
+    }
+
+    async fn bodies(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Body>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(i64, serde_json::Value)> = article::Entity::find()
+            .select_only()
+            .column(article::Column::Id)
+            .column(article::Column::Body)
+            .filter(article::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .into_tuple()
+            .all(&self.reader)
+            .await
+            .map_err(db_err("loading article bodies"))?;
+        rows.into_iter()
+            .map(|(id, body)| {
+                let body = serde_json::from_value(body)
+                    .map_err(|err| Error::Unexpected(format!("article {id} has a malformed body: {err}")))?;
+                Ok((ArticleId(id), body))
+            })
+            .collect()
+    }
+
+    async fn authors_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Vec<Author>>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = article_author::Entity::find()
+            .filter(article_author::Column::ArticleId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(article_author::Column::ArticleId)
+            .order_by_asc(article_author::Column::Position)
+            .find_also_related(author::Entity)
+            .all(&self.reader)
+            .await
+            .map_err(db_err("loading bylines"))?;
+        let mut bylines: HashMap<ArticleId, Vec<Author>> = HashMap::new();
+        for (link, author) in rows {
+            if let Some(author) = author {
+                bylines.entry(ArticleId(link.article_id)).or_default().push(mapping::author(author));
+            }
+        }
+        Ok(bylines)
+    }
+
+    async fn tags_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Vec<Tag>>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = article_tag::Entity::find()
+            .filter(article_tag::Column::ArticleId.is_in(ids.iter().map(|id| id.0)))
+            .order_by_asc(article_tag::Column::ArticleId)
+            .order_by_asc(article_tag::Column::Position)
+            .find_also_related(tag::Entity)
+            .all(&self.reader)
+            .await
+            .map_err(db_err("loading article tags"))?;
+        let mut tags: HashMap<ArticleId, Vec<Tag>> = HashMap::new();
+        for (link, tag) in rows {
+            if let Some(tag) = tag {
+                tags.entry(ArticleId(link.article_id)).or_default().push(mapping::tag(tag));
+            }
+        }
+        Ok(tags)
+    }
+
+    async fn categories_by_id(&self, ids: &[CategoryId]) -> Result<HashMap<CategoryId, Category>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = category::Entity::find()
+            .filter(category::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .all(&self.reader)
+            .await
+            .map_err(db_err("loading categories"))?;
+        Ok(rows.into_iter().map(|row| (CategoryId(row.id), mapping::category(row))).collect())
+    }
+
+    async fn categories(&self) -> Result<Vec<Category>> {
+        let rows = category::Entity::find().all(&self.reader).await.map_err(db_err("listing categories"))?;
+        Ok(tree_order(rows.into_iter().map(mapping::category).collect()))
+    }
+
+    async fn category_by_slug(&self, slug: &str) -> Result<Option<Category>> {
+        let row = category::Entity::find()
+            .filter(category::Column::Slug.eq(slug))
+            .one(&self.reader)
+            .await
+            .map_err(db_err("loading a category"))?;
+        Ok(row.map(mapping::category))
+    }
+
+    async fn tags(&self) -> Result<Vec<Tag>> {
+        let rows = tag::Entity::find().all(&self.reader).await.map_err(db_err("listing tags"))?;
+        Ok(by_folded_name(rows.into_iter().map(mapping::tag).collect(), |t| &t.name))
+    }
+
+    async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>> {
+        let row = tag::Entity::find()
+            .filter(tag::Column::Slug.eq(slug))
+            .one(&self.reader)
+            .await
+            .map_err(db_err("loading a tag"))?;
+        Ok(row.map(mapping::tag))
+    }
+
+    async fn authors(&self) -> Result<Vec<Author>> {
+        let rows = author::Entity::find().all(&self.reader).await.map_err(db_err("listing authors"))?;
+        Ok(by_folded_name(rows.into_iter().map(mapping::author).collect(), |a| &a.name))
+    }
+
+    async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>> {
+        let row = author::Entity::find()
+            .filter(author::Column::Slug.eq(slug))
+            .one(&self.reader)
+            .await
+            .map_err(db_err("loading an author"))?;
+        Ok(row.map(mapping::author))
+    }
+}

@@ -1,0 +1,167 @@
+//! Writes. Every multi-row write is one transaction on the single writer connection: a batch is
+//! stored whole or not at all.
+
+use bantin_domain::{
+    Article, ArticleId, Author, Category, NewArticle, NewAuthor, NewCategory, NewTag, Result, Tag,
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+};
+
+use crate::{
+    Store,
+    entity::{article, article_author, article_tag, author, category, tag},
+    mapping::{self, db_err, stored_time},
+};
+
+/// Rows per INSERT statement: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters
+/// for our widest table, and large enough that statement overhead stays small.
+const ROWS_PER_INSERT: usize = 500;
+
+impl Store {
+    /// Articles stored in any status; `0` means a fresh database.
+    pub async fn article_count(&self) -> Result<u64> {
+        article::Entity::find().count(&self.reader).await.map_err(db_err("counting articles"))
+    }
+
+    pub async fn insert_authors(&self, authors: &[NewAuthor]) -> Result<Vec<Author>> {
+        let now = stored_time(Utc::now());
+        let rows = authors.iter().map(|a| author::ActiveModel {
+            id: NotSet,
+            slug: Set(a.slug.to_string()),
+            name: Set(a.name.clone()),
+            bio: Set(a.bio.clone()),
+            avatar_url: Set(a.avatar_url.clone()),
+            created_at: Set(now),
+        });
+        let txn = self.writer.begin().await.map_err(db_err("starting to store authors"))?;
+        let mut stored = Vec::with_capacity(authors.len());
+        for chunk in rows.collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
+            let models = author::Entity::insert_many(chunk.to_vec())
+                .exec_with_returning(&txn)
+                .await
+                .map_err(db_err("storing authors"))?;
+            stored.extend(models.into_iter().map(mapping::author));
+        }
+        txn.commit().await.map_err(db_err("committing authors"))?;
+        Ok(stored)
+    }
+
+    pub async fn insert_tags(&self, tags: &[NewTag]) -> Result<Vec<Tag>> {
+        let now = stored_time(Utc::now());
+        let rows: Vec<_> = tags
+            .iter()
+            .map(|t| tag::ActiveModel {
+                id: NotSet,
+                slug: Set(t.slug.to_string()),
+                name: Set(t.name.clone()),
+                created_at: Set(now),
+            })
+            .collect();
+        let txn = self.writer.begin().await.map_err(db_err("starting to store tags"))?;
+        let mut stored = Vec::with_capacity(tags.len());
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let models = tag::Entity::insert_many(chunk.to_vec())
+                .exec_with_returning(&txn)
+                .await
+                .map_err(db_err("storing tags"))?;
+            stored.extend(models.into_iter().map(mapping::tag));
+        }
+        txn.commit().await.map_err(db_err("committing tags"))?;
+        Ok(stored)
+    }
+
+    pub async fn insert_category(&self, new: &NewCategory) -> Result<Category> {
+        let model = category::ActiveModel {
+            id: NotSet,
+            slug: Set(new.slug.to_string()),
+            name: Set(new.name.clone()),
+            description: Set(new.description.clone()),
+            parent_id: Set(new.parent.map(|p| p.0)),
+            created_at: Set(stored_time(Utc::now())),
+        };
+        let stored = category::Entity::insert(model)
+            .exec_with_returning(&self.writer)
+            .await
+            .map_err(db_err("storing a category"))?;
+        Ok(mapping::category(stored))
+    }
+
+    /// Stores a batch of articles with their bylines and tags in one transaction.
+    pub async fn insert_articles(&self, articles: &[NewArticle]) -> Result<Vec<ArticleId>> {
+        let now = stored_time(Utc::now());
+        let txn = self.writer.begin().await.map_err(db_err("starting to store articles"))?;
+        let mut ids = Vec::with_capacity(articles.len());
+        for chunk in articles.chunks(ROWS_PER_INSERT) {
+            let rows = chunk.iter().map(|a| article::ActiveModel {
+                id: NotSet,
+                slug: Set(a.slug.to_string()),
+                title: Set(a.title.clone()),
+                sapo: Set(a.sapo.clone()),
+                body: Set(serde_json::to_value(&a.body).unwrap_or_default()),
+                cover: Set(a.cover.as_ref().and_then(|c| serde_json::to_value(c).ok())),
+                category_id: Set(a.category_id.0),
+                status: Set(a.status.as_str().to_owned()),
+                published_at: Set(a.published_at.map(stored_time)),
+                created_at: Set(stored_time(a.created_at)),
+                updated_at: Set(now),
+                revision: Set(1),
+                word_count: Set(i32::try_from(a.word_count()).unwrap_or(i32::MAX)),
+            });
+            let keys = article::Entity::insert_many(rows)
+                .exec_with_returning_keys(&txn)
+                .await
+                .map_err(db_err("storing articles"))?;
+            ids.extend(keys.into_iter().map(ArticleId));
+        }
+        let mut bylines = Vec::new();
+        let mut tags = Vec::new();
+        for (new, id) in articles.iter().zip(&ids) {
+            let published_at = new.published_at.map(stored_time);
+            for (position, author) in (0..).zip(&new.author_ids) {
+                bylines.push(article_author::ActiveModel {
+                    article_id: Set(id.0),
+                    author_id: Set(author.0),
+                    position: Set(position),
+                    published_at: Set(published_at),
+                });
+            }
+            for (position, tag) in (0..).zip(&new.tag_ids) {
+                tags.push(article_tag::ActiveModel {
+                    article_id: Set(id.0),
+                    tag_id: Set(tag.0),
+                    position: Set(position),
+                    published_at: Set(published_at),
+                });
+            }
+        }
+        for chunk in bylines.chunks(ROWS_PER_INSERT * 4) {
+            article_author::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await
+                .map_err(db_err("storing bylines"))?;
+        }
+        for chunk in tags.chunks(ROWS_PER_INSERT * 4) {
+            article_tag::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await
+                .map_err(db_err("storing article tags"))?;
+        }
+        txn.commit().await.map_err(db_err("committing articles"))?;
+        Ok(ids)
+    }
+
+    /// One article by id in any status, for writers and tests; the public path is
+    /// [`bantin_domain::ContentReader::article_by_slug`].
+    pub async fn article_by_id_any_status(&self, id: ArticleId) -> Result<Option<Article>> {
+        article::Entity::find()
+            .filter(article::Column::Id.eq(id.0))
+            .one(&self.writer)
+            .await
+            .map_err(db_err("loading an article"))?
+            .map(mapping::article)
+            .transpose()
+    }
+}

@@ -1,0 +1,22 @@
+//! bantin's database schema as an ordered list of sea-orm migrations, for SQLite and PostgreSQL
+//! alike. `bantin migrate` applies them; `bantin serve` applies pending ones at start.
+//!
+//! Each migration names its own tables and columns instead of importing entities, so an applied
+//! migration never changes when the entities do. Never edit an applied migration: add a new one.
+//! This crate depends on sea-orm-migration only, never on bantin's other crates.
+
+// `MigrationTrait` elides `SchemaManager`'s lifetime; naming it breaks the trait match.
+#![allow(elided_lifetimes_in_paths)]
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_create_content_tables;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_create_content_tables::Migration)]
+    }
+}

@@ -1,0 +1,95 @@
+//! `bantin --help`: the command line, and what each command does.
+
+use anyhow::Context;
+use bantin_persistence::{Store, redact_password};
+use clap::{Parser, Subcommand};
+
+use crate::{
+    seed::{self, SeedArgs},
+    settings::{DatabaseSettings, ServeSettings},
+    startup::Application,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bantin",
+    version,
+    about = "A headless content API for news publishers: GraphQL and JSON over your articles.",
+    after_help = "Every option can also be set through the environment variable shown beside it.\n\
+                  Quick start: `bantin seed --count 500 --if-empty && bantin serve`, then open http://127.0.0.1:8080/graphql"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub database: DatabaseSettings,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the HTTP server (applies pending migrations first).
+    Serve(ServeSettings),
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Write deterministic synthetic Vietnamese news articles (demo, test and benchmark content).
+    Seed(SeedArgs),
+    /// Print the GraphQL schema (SDL) to stdout; `make schema` writes it to schema.graphql.
+    Schema,
+}
+
+async fn open_store(database: &DatabaseSettings) -> anyhow::Result<Store> {
+    let store = Store::connect(&database.url, &database.store_options()).await.with_context(|| {
+        format!("opening {} (set --database-url or BANTIN_DATABASE_URL)", redact_password(&database.url))
+    })?;
+    let applied = store.migrate().await.context("migrating the database")?;
+    if applied > 0 {
+        tracing::info!(migrations.applied = applied, "database migrated");
+    }
+    Ok(store)
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(settings) => {
+            let store = open_store(&cli.database).await?;
+            let app = Application::build(&settings, store)?;
+            announce(&settings, app.port());
+            app.run_until_stopped().await.context("serving HTTP")?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Migrate => {
+            open_store(&cli.database).await?;
+            tracing::info!("database is up to date");
+            Ok(())
+        }
+        Command::Seed(args) => {
+            let store = open_store(&cli.database).await?;
+            seed::run(&store, &args).await
+        }
+        Command::Schema => {
+            print_schema();
+            Ok(())
+        }
+    }
+}
+
+#[allow(clippy::print_stdout, reason = "the SDL is this command's output")]
+fn print_schema() {
+    print!("{}", bantin_api::graphql::sdl());
+}
+
+/// Tells the person who just ran `make run` where to go.
+fn announce(settings: &ServeSettings, port: u16) {
+    let host = match settings.http.bind.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_owned(),
+        ip if ip.is_ipv6() => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let base = format!("http://{host}:{port}");
+    tracing::info!(
+        "bantin is serving on {base}\n  GraphiQL      {base}/graphql\n  latest news   {base}/api/v1/latest?limit=5\n  \
+         sections      {base}/api/v1/categories\n  health        {base}/healthz"
+    );
+}

@@ -1,0 +1,205 @@
+//! `bantin seed`: writes synthetic articles from [`bantin_seed`] through the store, in batches of
+//! one transaction each, with progress on stderr.
+
+use std::{
+    collections::HashMap,
+    io::{IsTerminal, Write},
+    time::{Duration, Instant},
+};
+
+use anyhow::Context;
+use bantin_domain::{AuthorId, CategoryId, ContentReader, NewArticle, NewCategory, TagId};
+use bantin_persistence::Store;
+use bantin_seed::{GeneratedArticle, Generator, Taxonomy, taxonomy};
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use clap::Args;
+
+#[derive(Debug, Clone, Args)]
+pub struct SeedArgs {
+    /// How many articles to write.
+    #[arg(long, env = "BANTIN_SEED_COUNT", default_value_t = 500)]
+    pub count: u64,
+
+    /// Generator seed: the same seed and anchor write the same articles.
+    #[arg(long, env = "BANTIN_SEED", default_value_t = 1)]
+    pub seed: u64,
+
+    /// Write nothing if the database already holds articles (what `make run` uses).
+    #[arg(long)]
+    pub if_empty: bool,
+
+    /// Newest publication time (RFC 3339, e.g. 2026-11-26T00:00:00Z); dates spread over the two
+    /// years before it. Defaults to the start of the current hour, so demo news looks fresh.
+    #[arg(long)]
+    pub anchor: Option<DateTime<Utc>>,
+
+    /// Articles per transaction.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=50_000))]
+    pub batch_size: u64,
+}
+
+/// What a seed run did.
+#[derive(Debug, Clone, Copy)]
+pub struct SeedReport {
+    pub written: u64,
+    pub elapsed: Duration,
+}
+
+impl SeedReport {
+    pub fn rate(&self) -> f64 {
+        self.written as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Database ids of the shared taxonomy, indexed like [`Taxonomy`]'s vectors.
+struct TaxonomyIds {
+    categories: Vec<CategoryId>,
+    tags: Vec<TagId>,
+    authors: Vec<AuthorId>,
+}
+
+/// Stores whatever part of the taxonomy is missing (a second seed run reuses the first's).
+async fn ensure_taxonomy(store: &Store, taxonomy: &Taxonomy) -> anyhow::Result<TaxonomyIds> {
+    let mut category_ids: HashMap<String, CategoryId> =
+        store.categories().await?.into_iter().map(|c| (c.slug, c.id)).collect();
+    let mut categories = Vec::with_capacity(taxonomy.categories.len());
+    for spec in &taxonomy.categories {
+        let id = match category_ids.get(spec.slug.as_str()) {
+            Some(id) => *id,
+            None => {
+                let parent = spec.parent.and_then(|index| categories.get(index).copied());
+                let new = NewCategory {
+                    slug: spec.slug.clone(),
+                    name: spec.name.clone(),
+                    description: spec.description.clone(),
+                    parent,
+                };
+                let stored = store.insert_category(&new).await?;
+                category_ids.insert(stored.slug, stored.id);
+                stored.id
+            }
+        };
+        categories.push(id);
+    }
+
+    let mut tag_ids: HashMap<String, TagId> =
+        store.tags().await?.into_iter().map(|t| (t.slug, t.id)).collect();
+    let missing: Vec<_> =
+        taxonomy.tags.iter().filter(|t| !tag_ids.contains_key(t.slug.as_str())).cloned().collect();
+    tag_ids.extend(store.insert_tags(&missing).await?.into_iter().map(|t| (t.slug, t.id)));
+
+    let mut author_ids: HashMap<String, AuthorId> =
+        store.authors().await?.into_iter().map(|a| (a.slug, a.id)).collect();
+    let missing: Vec<_> =
+        taxonomy.authors.iter().filter(|a| !author_ids.contains_key(a.slug.as_str())).cloned().collect();
+    author_ids.extend(store.insert_authors(&missing).await?.into_iter().map(|a| (a.slug, a.id)));
+
+    Ok(TaxonomyIds {
+        categories,
+        tags: taxonomy
+            .tags
+            .iter()
+            .map(|t| id_of(&tag_ids, t.slug.as_str()))
+            .collect::<anyhow::Result<_>>()?,
+        authors: taxonomy
+            .authors
+            .iter()
+            .map(|a| id_of(&author_ids, a.slug.as_str()))
+            .collect::<anyhow::Result<_>>()?,
+    })
+}
+
+fn id_of<Id: Copy>(ids: &HashMap<String, Id>, slug: &str) -> anyhow::Result<Id> {
+    ids.get(slug).copied().with_context(|| format!("taxonomy entry '{slug}' was not stored"))
+}
+
+/// The ids at `indexes`; the generator only produces indexes into the taxonomy it came with.
+fn pick<Id: Copy>(indexes: &[usize], ids: &[Id]) -> Vec<Id> {
+    indexes.iter().filter_map(|i| ids.get(*i).copied()).collect()
+}
+
+fn to_new_article(generated: GeneratedArticle, ids: &TaxonomyIds) -> NewArticle {
+    NewArticle {
+        author_ids: pick(&generated.authors, &ids.authors),
+        tag_ids: pick(&generated.tags, &ids.tags),
+        category_id: ids.categories.get(generated.category).copied().unwrap_or(ids.categories[0]),
+        slug: generated.slug,
+        title: generated.title,
+        sapo: generated.sapo,
+        body: generated.body,
+        cover: Some(generated.cover),
+        status: generated.status,
+        published_at: Some(generated.published_at),
+        created_at: generated.created_at,
+    }
+}
+
+/// Writes `args.count` articles, numbering on from the articles already stored so that slugs stay
+/// unique. `progress` is called after each batch with (written, total).
+pub async fn seed(
+    store: &Store,
+    args: &SeedArgs,
+    mut progress: impl FnMut(u64, u64),
+) -> anyhow::Result<SeedReport> {
+    let started = Instant::now();
+    let existing = store.article_count().await?;
+    if args.if_empty && existing > 0 {
+        return Ok(SeedReport { written: 0, elapsed: started.elapsed() });
+    }
+    let anchor = match args.anchor {
+        Some(anchor) => anchor,
+        None => Utc::now().duration_trunc(TimeDelta::hours(1)).context("rounding the clock to the hour")?,
+    };
+    let ids = ensure_taxonomy(store, &taxonomy()).await?;
+    let generator = Generator::new(args.seed, anchor);
+    let mut written = 0;
+    while written < args.count {
+        let batch_len = args.batch_size.min(args.count - written);
+        let first = existing + written;
+        let batch: Vec<NewArticle> =
+            (first..first + batch_len).map(|n| to_new_article(generator.article(n), &ids)).collect();
+        store
+            .insert_articles(&batch)
+            .await
+            .with_context(|| format!("writing articles {first}..{}", first + batch_len))?;
+        written += batch_len;
+        progress(written, args.count);
+    }
+    Ok(SeedReport { written, elapsed: started.elapsed() })
+}
+
+/// The `seed` command: [`seed`] with a progress line on stderr.
+pub async fn run(store: &Store, args: &SeedArgs) -> anyhow::Result<()> {
+    let interactive = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let mut last_report = Instant::now();
+    let mut last_decile = 0;
+    let report = seed(store, args, |written, total| {
+        let rate = written as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        let decile = written * 10 / total.max(1);
+        let line = format!("seeding: {written}/{total} articles ({rate:.0}/s)");
+        let mut stderr = std::io::stderr();
+        if interactive && (last_report.elapsed() > Duration::from_millis(200) || written == total) {
+            let _ = write!(stderr, "\r{line}");
+            last_report = Instant::now();
+        } else if !interactive && (decile > last_decile || written == total) {
+            let _ = writeln!(stderr, "{line}");
+            last_decile = decile;
+        }
+    })
+    .await?;
+    if interactive && report.written > 0 {
+        let _ = writeln!(std::io::stderr());
+    }
+    if report.written == 0 && args.if_empty {
+        tracing::info!("the database already has articles; nothing seeded (--if-empty)");
+    } else {
+        tracing::info!(
+            articles = report.written,
+            seconds = format!("{:.2}", report.elapsed.as_secs_f64()),
+            rate = format!("{:.0}/s", report.rate()),
+            "seeded"
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! Every setting of the server, read once in `main` from flags or `BANTIN_*` environment variables
+//! and passed down. Tests build these structs in code (port 0, a temporary database).
+//! The doc comment of each field is its `--help` text.
+
+use std::{net::SocketAddr, time::Duration};
+
+use bantin_api::{ApiConfig, GraphqlLimits};
+use bantin_domain::Publication;
+use bantin_persistence::StoreOptions;
+use clap::Args;
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseSettings {
+    /// Database to use: `sqlite://PATH?mode=rwc` (embedded, the default) or `postgres://USER@HOST/DB`.
+    #[arg(
+        long = "database-url",
+        env = "BANTIN_DATABASE_URL",
+        default_value = "sqlite://data/bantin.db?mode=rwc",
+        global = true
+    )]
+    pub url: String,
+
+    /// Database connections per server (readers; SQLite always has exactly one writer).
+    #[arg(
+        long = "database-max-connections",
+        env = "BANTIN_DATABASE_MAX_CONNECTIONS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub max_connections: u32,
+
+    /// Seconds a request waits for a free database connection before failing.
+    #[arg(
+        long = "database-acquire-timeout",
+        env = "BANTIN_DATABASE_ACQUIRE_TIMEOUT",
+        default_value_t = 5,
+        global = true
+    )]
+    pub acquire_timeout_secs: u64,
+}
+
+impl DatabaseSettings {
+    pub fn store_options(&self) -> StoreOptions {
+        StoreOptions {
+            max_connections: self.max_connections.max(1),
+            acquire_timeout: Duration::from_secs(self.acquire_timeout_secs),
+            ..StoreOptions::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HttpSettings {
+    /// Address and port to listen on; port 0 picks a free one.
+    #[arg(long, env = "BANTIN_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// HTTP worker threads; 0 means one per CPU core.
+    #[arg(long, env = "BANTIN_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+
+    /// Largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long, env = "BANTIN_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Serve the GraphiQL IDE when a browser opens /graphql.
+    #[arg(long, env = "BANTIN_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphiql: bool,
+
+    /// Deepest selection nesting a GraphQL query may have.
+    #[arg(long, env = "BANTIN_GRAPHQL_MAX_DEPTH", default_value_t = GraphqlLimits::default().max_depth)]
+    pub graphql_max_depth: usize,
+
+    /// Highest GraphQL query cost (each field 1; paged fields multiply by `first`).
+    #[arg(long, env = "BANTIN_GRAPHQL_MAX_COMPLEXITY", default_value_t = GraphqlLimits::default().max_complexity)]
+    pub graphql_max_complexity: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PublicationSettings {
+    /// The publication's name, as shown in the masthead and feeds.
+    #[arg(long = "publication-name", env = "BANTIN_PUBLICATION_NAME", default_value = "Báo Bản Tin")]
+    pub name: String,
+
+    /// One line under the name.
+    #[arg(
+        long = "publication-tagline",
+        env = "BANTIN_PUBLICATION_TAGLINE",
+        default_value = "Tin tức thời sự, kinh tế, văn hóa từ khắp các tỉnh thành"
+    )]
+    pub tagline: String,
+
+    /// Language of the content (BCP 47).
+    #[arg(long = "publication-language", env = "BANTIN_PUBLICATION_LANGUAGE", default_value = "vi")]
+    pub language: String,
+
+    /// Base URL of the public website; canonical article URLs are BASE/SLUG.
+    #[arg(long = "public-base-url", env = "BANTIN_PUBLIC_BASE_URL", default_value = "http://localhost:3000")]
+    pub base_url: String,
+}
+
+impl PublicationSettings {
+    pub fn publication(&self) -> Publication {
+        Publication {
+            name: self.name.clone(),
+            tagline: self.tagline.clone(),
+            language: self.language.clone(),
+            base_url: self.base_url.trim_end_matches('/').to_owned(),
+        }
+    }
+}
+
+/// Everything `bantin serve` needs.
+#[derive(Debug, Clone, Args)]
+pub struct ServeSettings {
+    #[command(flatten)]
+    pub http: HttpSettings,
+    #[command(flatten)]
+    pub publication: PublicationSettings,
+}
+
+impl ServeSettings {
+    pub fn api_config(&self) -> ApiConfig {
+        ApiConfig {
+            publication: self.publication.publication(),
+            max_body_bytes: self.http.max_body_bytes,
+            graphql: GraphqlLimits {
+                max_depth: self.http.graphql_max_depth,
+                max_complexity: self.http.graphql_max_complexity,
+            },
+            graphiql: self.http.graphiql,
+        }
+    }
+}

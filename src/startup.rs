@@ -1,0 +1,46 @@
+//! Builds the HTTP application. `main` and the integration tests call the same code: the tests
+//! bind port 0 and read the real port back.
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_web::{App, HttpServer, dev::Server, middleware};
+use anyhow::Context;
+use bantin_api::AppState;
+use bantin_persistence::Store;
+
+use crate::settings::ServeSettings;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds the listener and prepares the server; nothing is served until
+    /// [`Application::run_until_stopped`].
+    pub fn build(settings: &ServeSettings, store: Store) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(settings.http.bind).with_context(|| {
+            format!("cannot listen on {} (is another server using it? try --bind)", settings.http.bind)
+        })?;
+        let port = listener.local_addr()?.port();
+        let state = AppState::new(Arc::new(store), settings.api_config());
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(middleware::Compress::default())
+                .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("bantin::http"))
+                .configure(bantin_api::configure(state.clone()))
+        });
+        let server = if settings.http.workers > 0 { server.workers(settings.http.workers) } else { server };
+        let server = server.listen(listener)?.run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests and returns.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,81 @@
+//! The real `bantin` binary: help, seeding, migrating and serving, as a user runs them.
+
+use std::{
+    net::TcpListener,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bantin");
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(BIN).args(args).env_remove("BANTIN_DATABASE_URL").output().expect("bantin runs")
+}
+
+#[test]
+fn help_explains_every_command_and_its_environment_variables() {
+    let output = run(&["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for expected in ["serve", "migrate", "seed", "schema", "BANTIN_DATABASE_URL"] {
+        assert!(help.contains(expected), "--help should mention {expected}:\n{help}");
+    }
+    let serve_help = String::from_utf8_lossy(&run(&["serve", "--help"]).stdout).into_owned();
+    for expected in ["--bind", "BANTIN_BIND", "BANTIN_MAX_BODY_BYTES", "BANTIN_PUBLIC_BASE_URL"] {
+        assert!(serve_help.contains(expected), "serve --help should mention {expected}");
+    }
+}
+
+#[test]
+fn an_unusable_database_url_fails_with_a_message_naming_the_setting() {
+    let output = run(&["--database-url", "nosuchdb://somewhere", "migrate"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("BANTIN_DATABASE_URL"), "{stderr}");
+}
+
+#[test]
+fn seed_migrate_and_serve_work_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("cli.db").display());
+    let seeded = run(&["--database-url", &url, "seed", "--count", "40", "--seed", "3"]);
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    assert!(String::from_utf8_lossy(&seeded.stderr).contains("40/40"), "progress is shown");
+    let again = run(&["--database-url", &url, "seed", "--count", "40", "--if-empty"]);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing seeded"));
+    assert!(run(&["--database-url", &url, "migrate"]).status.success());
+
+    let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    let mut server = Command::new(BIN)
+        .args(["--database-url", &url, "serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("BANTIN_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut answer = None;
+    while Instant::now() < deadline && answer.is_none() {
+        answer = http_get(port, "/api/v1/latest?limit=3");
+        if answer.is_none() {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    let answer = answer.expect("the server answered");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"items\""), "{answer}");
+}
+
+/// A minimal HTTP/1.1 GET over a blocking socket, so this test needs no async runtime.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    Some(response)
+}

@@ -1,0 +1,287 @@
+//! `spawn_app` and the fixtures every test builds on.
+
+use std::collections::HashMap;
+
+use awc::http::StatusCode;
+use bantin::{
+    Application,
+    settings::{HttpSettings, PublicationSettings, ServeSettings},
+};
+use bantin_domain::{
+    ArticleId, ArticleStatus, AuthorId, Block, Body, CategoryId, CoverImage, NewArticle, NewAuthor,
+    NewCategory, NewTag, Slug, Span, TagId, slugify,
+};
+use bantin_persistence::{Store, StoreOptions};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub const BASE_URL: &str = "https://tin.example";
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub address: String,
+    pub store: Store,
+    pub client: awc::Client,
+    _dir: TempDir,
+}
+
+pub fn serve_settings() -> ServeSettings {
+    ServeSettings {
+        http: HttpSettings {
+            bind: "127.0.0.1:0".parse().expect("valid address"),
+            workers: 1,
+            max_body_bytes: 256 * 1024,
+            graphiql: true,
+            graphql_max_depth: 10,
+            graphql_max_complexity: 2_000,
+        },
+        publication: PublicationSettings {
+            name: "Báo Thử Nghiệm".into(),
+            tagline: "Tin tức kiểm thử".into(),
+            language: "vi".into(),
+            base_url: BASE_URL.into(),
+        },
+    }
+}
+
+/// A fresh, migrated SQLite file database in its own directory.
+pub async fn fresh_store() -> (Store, TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("bantin.db").display());
+    let store = Store::connect(&url, &StoreOptions::default()).await.expect("database opens");
+    store.migrate().await.expect("migrations apply");
+    (store, dir)
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(serve_settings()).await
+}
+
+pub async fn spawn_app_with(settings: ServeSettings) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        bantin::telemetry::init("debug");
+    }
+    let (store, dir) = fresh_store().await;
+    let app = Application::build(&settings, store.clone()).expect("application builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
+    TestApp { address, store, client, _dir: dir }
+}
+
+impl TestApp {
+    /// GET a path; returns the status and the JSON body (`Value::Null` when the body is not JSON).
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let mut response =
+            self.client.get(format!("{}{path}", self.address)).send().await.expect("request sent");
+        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
+        (response.status(), serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
+    /// POST a GraphQL query; returns the whole response document.
+    pub async fn graphql(&self, query: &str, variables: Value) -> Value {
+        let mut response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .send_json(&json!({ "query": query, "variables": variables }))
+            .await
+            .expect("request sent");
+        assert_eq!(response.status(), StatusCode::OK, "GraphQL answers 200");
+        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
+        serde_json::from_slice(&body).expect("GraphQL answers JSON")
+    }
+
+    /// POST a GraphQL query that must succeed; returns `data`.
+    pub async fn query(&self, query: &str, variables: Value) -> Value {
+        let response = self.graphql(query, variables).await;
+        assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+        response["data"].clone()
+    }
+}
+
+/// The `extensions.code` of the first GraphQL error, and its message.
+pub fn first_error(response: &Value) -> (String, String) {
+    let error = &response["errors"][0];
+    (
+        error["extensions"]["code"].as_str().unwrap_or_default().to_owned(),
+        error["message"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// Asserts the REST error envelope and returns its message.
+pub fn assert_error(status: StatusCode, body: &Value, expected_status: u16, expected_code: &str) -> String {
+    assert_eq!(status.as_u16(), expected_status, "status; body: {body}");
+    assert_eq!(body["error"]["code"], expected_code, "code; body: {body}");
+    body["error"]["message"].as_str().expect("message is a string").to_owned()
+}
+
+/// A fixed instant in the past, so fixtures do not depend on today's date.
+pub fn t0() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_750_000_000, 0).expect("valid time")
+}
+
+/// A small newsroom: sections, tags, authors, and helpers to write articles into them.
+pub struct Newsroom {
+    pub store: Store,
+    pub categories: HashMap<&'static str, CategoryId>,
+    pub tags: HashMap<&'static str, TagId>,
+    pub authors: HashMap<&'static str, AuthorId>,
+}
+
+/// One article to write.
+pub struct Story {
+    pub title: &'static str,
+    pub category: &'static str,
+    pub tags: Vec<&'static str>,
+    pub authors: Vec<&'static str>,
+    pub status: ArticleStatus,
+    pub published_at: DateTime<Utc>,
+}
+
+impl Story {
+    /// A published article, `minutes` after [`t0`].
+    pub fn published(title: &'static str, category: &'static str, minutes: i64) -> Story {
+        Story {
+            title,
+            category,
+            tags: vec![],
+            authors: vec!["ba-doan"],
+            status: ArticleStatus::Published,
+            published_at: t0() + Duration::minutes(minutes),
+        }
+    }
+
+    pub fn at(mut self, published_at: DateTime<Utc>) -> Story {
+        self.published_at = published_at;
+        self
+    }
+
+    pub fn tags(mut self, tags: &[&'static str]) -> Story {
+        self.tags = tags.to_vec();
+        self
+    }
+
+    pub fn authors(mut self, authors: &[&'static str]) -> Story {
+        self.authors = authors.to_vec();
+        self
+    }
+
+    pub fn status(mut self, status: ArticleStatus) -> Story {
+        self.status = status;
+        self
+    }
+}
+
+pub fn sample_body(title: &str) -> Body {
+    Body(vec![
+        Block::Paragraph {
+            spans: vec![
+                Span::plain(format!("Mở đầu bài {title}. ")),
+                Span {
+                    text: "Nội dung nhấn mạnh".into(),
+                    marks: vec![bantin_domain::Mark::Bold],
+                    href: None,
+                },
+            ],
+        },
+        Block::Image {
+            src: "https://img.example/toan-canh.jpg".into(),
+            alt: "Toàn cảnh hội nghị".into(),
+            caption: Some("Toàn cảnh hội nghị".into()),
+            credit: Some("Ảnh: Minh Anh".into()),
+            width: Some(1200),
+            height: Some(800),
+        },
+        Block::Heading { level: 2, text: "Phát triển du lịch".into() },
+        Block::Quote {
+            text: "Chúng tôi sẽ tiếp tục hợp tác.".into(), cite: Some("Giám đốc Sở".into())
+        },
+        Block::List { ordered: true, items: vec!["Văn hóa".into(), "Thể thao".into()] },
+        Block::Embed { provider: "youtube".into(), url: "https://www.youtube.com/watch?v=abc".into() },
+    ])
+}
+
+impl Newsroom {
+    pub async fn new(store: &Store) -> Newsroom {
+        let mut categories = HashMap::new();
+        for (slug, name, parent) in [
+            ("thoi-su", "Thời sự", None),
+            ("van-hoa", "Văn hóa", None),
+            ("du-lich", "Du lịch", Some("van-hoa")),
+            ("the-thao", "Thể thao", None),
+        ] {
+            let category = store
+                .insert_category(&NewCategory {
+                    slug: Slug::parse(slug).expect("valid slug"),
+                    name: name.into(),
+                    description: Some(format!("Tin {name}")),
+                    parent: parent.map(|p| categories[p]),
+                })
+                .await
+                .expect("category stored");
+            categories.insert(slug, category.id);
+        }
+        let tag_specs =
+            [("bac-giang", "Bắc Giang"), ("thanh-hoa", "Thanh Hóa"), ("du-lich", "Du lịch"), ("lao", "Lào")];
+        let stored = store
+            .insert_tags(
+                &tag_specs
+                    .iter()
+                    .map(|(slug, name)| NewTag {
+                        slug: Slug::parse(slug).expect("valid"),
+                        name: (*name).into(),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .await
+            .expect("tags stored");
+        let tags = tag_specs.iter().map(|(slug, _)| *slug).zip(stored.iter().map(|t| t.id)).collect();
+        let author_specs = [("ba-doan", "Bá Đoàn"), ("minh-anh", "Nguyễn Minh Anh")];
+        let stored = store
+            .insert_authors(
+                &author_specs
+                    .iter()
+                    .map(|(slug, name)| NewAuthor {
+                        slug: Slug::parse(slug).expect("valid"),
+                        name: (*name).into(),
+                        bio: Some("Phóng viên".into()),
+                        avatar_url: None,
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .await
+            .expect("authors stored");
+        let authors = author_specs.iter().map(|(slug, _)| *slug).zip(stored.iter().map(|a| a.id)).collect();
+        Newsroom { store: store.clone(), categories, tags, authors }
+    }
+
+    pub fn new_article(&self, story: &Story) -> NewArticle {
+        let published_at = story.published_at;
+        NewArticle {
+            slug: slugify(story.title, "bai-viet"),
+            title: story.title.into(),
+            sapo: format!("Ngày 26/6, {} được công bố.", story.title),
+            body: sample_body(story.title),
+            cover: Some(CoverImage {
+                src: "https://img.example/cover.jpg".into(),
+                alt: story.title.into(),
+                caption: None,
+                credit: None,
+                width: Some(1200),
+                height: Some(800),
+            }),
+            category_id: self.categories[story.category],
+            author_ids: story.authors.iter().map(|a| self.authors[a]).collect(),
+            tag_ids: story.tags.iter().map(|t| self.tags[t]).collect(),
+            status: story.status,
+            published_at: Some(published_at),
+            created_at: published_at - Duration::hours(1),
+        }
+    }
+
+    pub async fn write(&self, stories: Vec<Story>) -> Vec<ArticleId> {
+        let batch: Vec<NewArticle> = stories.iter().map(|s| self.new_article(s)).collect();
+        self.store.insert_articles(&batch).await.expect("articles stored")
+    }
+}

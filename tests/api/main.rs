@@ -1,0 +1,15 @@
+//! Black-box tests of the bantin server: each test starts the real application on a random port
+//! against its own freshly migrated database and speaks HTTP to it.
+
+// Test helpers fail the test loudly on any setup error; that is what expect is for here.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod cli;
+mod graphql;
+mod helpers;
+mod limits;
+mod pagination;
+mod rest;
+mod schema;
+mod seed;
+mod visibility;

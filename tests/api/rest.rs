@@ -1,0 +1,151 @@
+//! REST JSON under /api/v1: shapes, filters, and the error envelope for every bad input.
+
+use serde_json::json;
+
+use crate::helpers::{BASE_URL, Newsroom, Story, assert_error, spawn_app};
+
+async fn newsroom_app() -> crate::helpers::TestApp {
+    let app = spawn_app().await;
+    let newsroom = Newsroom::new(&app.store).await;
+    newsroom
+        .write(vec![
+            Story::published("Bắc Giang mở tuyến du lịch mới", "du-lich", 1).tags(&["bac-giang", "du-lich"]),
+            Story::published("Thanh Hóa khánh thành cầu", "thoi-su", 2)
+                .tags(&["thanh-hoa"])
+                .authors(&["minh-anh"]),
+            Story::published("Bắc Giang đón khách du lịch", "du-lich", 3).tags(&["bac-giang", "du-lich"]),
+        ])
+        .await;
+    app
+}
+
+#[actix_web::test]
+async fn latest_lists_teasers_in_camel_case_with_a_next_cursor() {
+    let app = newsroom_app().await;
+    let (status, body) = app.get("/api/v1/latest?limit=2").await;
+    assert_eq!(status.as_u16(), 200);
+    let items = body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2);
+    let first = &items[0];
+    assert_eq!(first["slug"], "bac-giang-don-khach-du-lich");
+    assert_eq!(first["url"], format!("{BASE_URL}/bac-giang-don-khach-du-lich"));
+    assert_eq!(first["category"]["slug"], "du-lich");
+    assert!(first["category"]["parentId"].is_string(), "du-lich sits under van-hoa");
+    assert_eq!(first["authors"][0]["name"], "Bá Đoàn");
+    assert_eq!(
+        first["tags"],
+        json!([{ "id": first["tags"][0]["id"], "slug": "bac-giang", "name": "Bắc Giang" }, { "id": first["tags"][1]["id"], "slug": "du-lich", "name": "Du lịch" }])
+    );
+    assert_eq!(first["cover"]["src"], "https://img.example/cover.jpg");
+    assert!(first["publishedAt"].as_str().expect("publishedAt").starts_with("2025-06-15T"));
+    assert!(first["readingTimeMinutes"].as_u64().expect("reading time") >= 1);
+    assert!(first.get("body").is_none(), "teasers carry no body");
+    let cursor = body["nextCursor"].as_str().expect("a next cursor");
+
+    let (_, next) = app.get(&format!("/api/v1/latest?limit=2&cursor={cursor}")).await;
+    assert_eq!(next["items"].as_array().expect("items").len(), 1);
+    assert_eq!(next["items"][0]["slug"], "bac-giang-mo-tuyen-du-lich-moi");
+    assert!(next["nextCursor"].is_null());
+
+    let (_, beside) = app.get("/api/v1/latest?exclude=bac-giang-don-khach-du-lich&category=du-lich").await;
+    assert_eq!(beside["items"].as_array().expect("items").len(), 1);
+}
+
+#[actix_web::test]
+async fn articles_filter_by_category_tag_and_author() {
+    let app = newsroom_app().await;
+    let count = |body: &serde_json::Value| body["items"].as_array().map_or(0, Vec::len);
+    let (_, body) = app.get("/api/v1/articles?category=du-lich").await;
+    assert_eq!(count(&body), 2);
+    let (_, body) = app.get("/api/v1/articles?tag=thanh-hoa").await;
+    assert_eq!(count(&body), 1);
+    assert_eq!(body["items"][0]["slug"], "thanh-hoa-khanh-thanh-cau");
+    let (_, body) = app.get("/api/v1/articles?author=minh-anh&tag=thanh-hoa&category=thoi-su").await;
+    assert_eq!(count(&body), 1);
+    let (_, body) = app.get("/api/v1/articles?author=minh-anh&tag=bac-giang").await;
+    assert_eq!(count(&body), 0);
+    assert!(body["nextCursor"].is_null());
+}
+
+#[actix_web::test]
+async fn an_article_carries_its_body_and_related_never_includes_itself() {
+    let app = newsroom_app().await;
+    let (status, body) = app.get("/api/v1/articles/bac-giang-don-khach-du-lich").await;
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(body["title"], "Bắc Giang đón khách du lịch");
+    assert_eq!(body["status"], "published");
+    assert_eq!(body["revision"], 1);
+    assert_eq!(body["body"][0]["type"], "paragraph");
+    assert_eq!(body["body"][0]["spans"][1]["marks"], json!(["bold"]));
+    assert_eq!(body["body"][1]["type"], "image");
+    assert_eq!(body["body"][1]["caption"], "Toàn cảnh hội nghị");
+
+    let (status, related) = app.get("/api/v1/articles/bac-giang-don-khach-du-lich/related").await;
+    assert_eq!(status.as_u16(), 200);
+    let slugs: Vec<_> =
+        related["items"].as_array().expect("items").iter().map(|i| i["slug"].clone()).collect();
+    assert_eq!(slugs, vec![json!("bac-giang-mo-tuyen-du-lich-moi")]);
+}
+
+#[actix_web::test]
+async fn taxonomy_lists_use_the_list_shape() {
+    let app = newsroom_app().await;
+    for (path, expected) in [("/api/v1/categories", 4), ("/api/v1/tags", 4), ("/api/v1/authors", 2)] {
+        let (status, body) = app.get(path).await;
+        assert_eq!(status.as_u16(), 200, "{path}");
+        assert_eq!(body["items"].as_array().map(Vec::len), Some(expected), "{path}: {body}");
+        assert!(body["nextCursor"].is_null());
+    }
+    let (_, body) = app.get("/api/v1/publication").await;
+    assert_eq!(body["language"], "vi");
+    assert_eq!(body["baseUrl"], BASE_URL);
+}
+
+#[actix_web::test]
+async fn bad_input_gets_a_400_envelope_naming_the_parameter() {
+    let app = newsroom_app().await;
+    for (path, parameter) in [
+        ("/api/v1/latest?limit=0", "limit"),
+        ("/api/v1/latest?limit=101", "limit"),
+        ("/api/v1/latest?limit=abc", "limit"),
+        ("/api/v1/latest?limit=99999999999999999999", "limit"),
+        ("/api/v1/latest?cursor=%%%", "cursor"),
+        ("/api/v1/latest?cursor=bm90LWEtY3Vyc29y", "cursor"),
+        ("/api/v1/articles?category=khong-co", "category"),
+        ("/api/v1/articles?tag=khong-co", "tag"),
+        ("/api/v1/articles?author=khong-co", "author"),
+        ("/api/v1/articles/bac-giang-don-khach-du-lich/related?limit=21", "limit"),
+        ("/api/v1/latest?colour=red", "colour"),
+    ] {
+        let (status, body) = app.get(path).await;
+        let message = assert_error(status, &body, 400, "BAD_REQUEST");
+        assert!(message.contains(parameter), "{path}: {message:?} should name {parameter}");
+    }
+}
+
+#[actix_web::test]
+async fn unknown_articles_and_routes_get_a_404_envelope() {
+    let app = newsroom_app().await;
+    for path in
+        ["/api/v1/articles/khong-co", "/api/v1/articles/khong-co/related", "/api/v1/nothing-here", "/"]
+    {
+        let (status, body) = app.get(path).await;
+        assert_error(status, &body, 404, "NOT_FOUND");
+    }
+}
+
+#[actix_web::test]
+async fn a_method_a_route_does_not_serve_gets_a_405_envelope() {
+    let app = spawn_app().await;
+    let mut response = app.client.put(format!("{}/graphql", app.address)).send().await.expect("sent");
+    let body: serde_json::Value = serde_json::from_slice(&response.body().await.expect("body")).expect("json");
+    assert_error(response.status(), &body, 405, "METHOD_NOT_ALLOWED");
+}
+
+#[actix_web::test]
+async fn health_answers_while_the_database_does() {
+    let app = spawn_app().await;
+    let (status, body) = app.get("/healthz").await;
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(body, json!({ "status": "ok" }));
+}
