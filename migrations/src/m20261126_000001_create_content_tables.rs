@@ -61,19 +61,68 @@ enum Articles {
 #[derive(DeriveIden)]
 enum ArticleAuthors {
     Table,
-    ArticleId,
     AuthorId,
-    Position,
-    PublishedAt,
 }
 
 #[derive(DeriveIden)]
 enum ArticleTags {
     Table,
-    ArticleId,
     TagId,
+}
+
+/// Columns every article link table has besides its owner column.
+#[derive(DeriveIden)]
+enum Link {
+    ArticleId,
     Position,
     PublishedAt,
+}
+
+/// A table linking articles to an owner (an author or a tag), with the owner's keyset index.
+struct LinkTable {
+    table: DynIden,
+    owner: DynIden,
+    owner_table: DynIden,
+    owner_id: DynIden,
+    index: &'static str,
+}
+
+async fn create_link_table(manager: &SchemaManager<'_>, link: LinkTable) -> Result<(), DbErr> {
+    manager
+        .create_table(
+            Table::create()
+                .table(link.table.clone())
+                .col(ColumnDef::new(Link::ArticleId).big_integer().not_null())
+                .col(ColumnDef::new(link.owner.clone()).big_integer().not_null())
+                .col(ColumnDef::new(Link::Position).integer().not_null())
+                .col(ColumnDef::new(Link::PublishedAt).timestamp_with_time_zone())
+                .primary_key(Index::create().col(Link::ArticleId).col(link.owner.clone()))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(link.table.clone(), Link::ArticleId)
+                        .to(Articles::Table, Articles::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(link.table.clone(), link.owner.clone())
+                        .to(link.owner_table, link.owner_id)
+                        .on_delete(ForeignKeyAction::Restrict),
+                )
+                .to_owned(),
+        )
+        .await?;
+    manager
+        .create_index(
+            Index::create()
+                .name(link.index)
+                .table(link.table)
+                .col(link.owner)
+                .col(Link::PublishedAt)
+                .col(Link::ArticleId)
+                .to_owned(),
+        )
+        .await
 }
 
 fn id<T: IntoIden>(name: T) -> ColumnDef {
@@ -171,77 +220,28 @@ impl MigrationTrait for Migration {
             manager.create_index(index.to_owned()).await?;
         }
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(ArticleAuthors::Table)
-                    .col(ColumnDef::new(ArticleAuthors::ArticleId).big_integer().not_null())
-                    .col(ColumnDef::new(ArticleAuthors::AuthorId).big_integer().not_null())
-                    .col(ColumnDef::new(ArticleAuthors::Position).integer().not_null())
-                    .col(ColumnDef::new(ArticleAuthors::PublishedAt).timestamp_with_time_zone())
-                    .primary_key(Index::create().col(ArticleAuthors::ArticleId).col(ArticleAuthors::AuthorId))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ArticleAuthors::Table, ArticleAuthors::ArticleId)
-                            .to(Articles::Table, Articles::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ArticleAuthors::Table, ArticleAuthors::AuthorId)
-                            .to(Authors::Table, Authors::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_article_authors_author_published")
-                    .table(ArticleAuthors::Table)
-                    .col(ArticleAuthors::AuthorId)
-                    .col(ArticleAuthors::PublishedAt)
-                    .col(ArticleAuthors::ArticleId)
-                    .to_owned(),
-            )
-            .await?;
-
-        manager
-            .create_table(
-                Table::create()
-                    .table(ArticleTags::Table)
-                    .col(ColumnDef::new(ArticleTags::ArticleId).big_integer().not_null())
-                    .col(ColumnDef::new(ArticleTags::TagId).big_integer().not_null())
-                    .col(ColumnDef::new(ArticleTags::Position).integer().not_null())
-                    .col(ColumnDef::new(ArticleTags::PublishedAt).timestamp_with_time_zone())
-                    .primary_key(Index::create().col(ArticleTags::ArticleId).col(ArticleTags::TagId))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ArticleTags::Table, ArticleTags::ArticleId)
-                            .to(Articles::Table, Articles::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .from(ArticleTags::Table, ArticleTags::TagId)
-                            .to(Tags::Table, Tags::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .create_index(
-                Index::create()
-                    .name("idx_article_tags_tag_published")
-                    .table(ArticleTags::Table)
-                    .col(ArticleTags::TagId)
-                    .col(ArticleTags::PublishedAt)
-                    .col(ArticleTags::ArticleId)
-                    .to_owned(),
-            )
-            .await?;
+        create_link_table(
+            manager,
+            LinkTable {
+                table: ArticleAuthors::Table.into_iden(),
+                owner: ArticleAuthors::AuthorId.into_iden(),
+                owner_table: Authors::Table.into_iden(),
+                owner_id: Authors::Id.into_iden(),
+                index: "idx_article_authors_author_published",
+            },
+        )
+        .await?;
+        create_link_table(
+            manager,
+            LinkTable {
+                table: ArticleTags::Table.into_iden(),
+                owner: ArticleTags::TagId.into_iden(),
+                owner_table: Tags::Table.into_iden(),
+                owner_id: Tags::Id.into_iden(),
+                index: "idx_article_tags_tag_published",
+            },
+        )
+        .await?;
         Ok(())
     }
 
