@@ -11,12 +11,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_create_content_tables;
+mod m20261126_000002_create_editorial_tables;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261126_000001_create_content_tables::Migration)]
+        vec![
+            Box::new(m20261126_000001_create_content_tables::Migration),
+            Box::new(m20261126_000002_create_editorial_tables::Migration),
+        ]
     }
 }

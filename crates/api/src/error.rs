@@ -20,6 +20,9 @@ pub mod code {
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     pub const NOT_FOUND: &str = "NOT_FOUND";
     pub const CONFLICT: &str = "CONFLICT";
+    pub const SLUG_TAKEN: &str = "SLUG_TAKEN";
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
     pub const UNAVAILABLE: &str = "UNAVAILABLE";
@@ -87,6 +90,9 @@ impl From<Error> for ApiError {
             Error::Validation { .. } => ApiError::bad_request(err.to_string()),
             Error::NotFound { .. } => ApiError::not_found(err.to_string()),
             Error::Conflict(message) => ApiError::new(StatusCode::CONFLICT, code::CONFLICT, message),
+            Error::StaleRevision { .. } => ApiError::new(StatusCode::CONFLICT, code::CONFLICT, err.to_string()),
+            Error::SlugTaken(_) => ApiError::new(StatusCode::CONFLICT, code::SLUG_TAKEN, err.to_string()),
+            Error::Forbidden(message) => ApiError::new(StatusCode::FORBIDDEN, code::FORBIDDEN, message),
             Error::Unexpected(detail) => {
                 tracing::error!(error.detail = %detail, "request failed");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, INTERNAL_MESSAGE)
@@ -102,6 +108,22 @@ pub fn graphql_error(err: Error) -> async_graphql::Error {
         Error::Validation { .. } => (code::BAD_USER_INPUT, err.to_string()),
         Error::NotFound { .. } => (code::NOT_FOUND, err.to_string()),
         Error::Conflict(message) => (code::CONFLICT, message.clone()),
+        Error::StaleRevision { current, .. } => {
+            let current = *current;
+            return async_graphql::Error::new(err.to_string())
+                .extend_with(|_, ext| {
+                    ext.set("code", code::CONFLICT);
+                    ext.set("currentRevision", current);
+                });
+        }
+        Error::SlugTaken(slug) => {
+            let slug = slug.clone();
+            return async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
+                ext.set("code", code::SLUG_TAKEN);
+                ext.set("slug", slug.as_str());
+            });
+        }
+        Error::Forbidden(message) => (code::FORBIDDEN, message.clone()),
         Error::Unexpected(detail) => {
             tracing::error!(error.detail = %detail, "graphql resolver failed");
             (code::INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE.to_owned())

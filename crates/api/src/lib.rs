@@ -5,6 +5,7 @@
 //! server hands it a ready repository in [`AppState`]. It must not depend on the persistence crate,
 //! sea-orm or sqlx.
 
+pub mod auth;
 pub mod error;
 pub mod graphql;
 mod health;

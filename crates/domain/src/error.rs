@@ -16,6 +16,18 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// The slug is already used by another article (or taxonomy entry).
+    #[error("slug '{0}' is already taken")]
+    SlugTaken(String),
+
+    /// The write named a revision that is no longer current; nothing was changed.
+    #[error("revision {expected} is stale: the article is at revision {current}; reload and reapply your change")]
+    StaleRevision { expected: i32, current: i32 },
+
+    /// The caller is known but may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+
     /// A failure the caller cannot fix (database down, corrupt row). Its chain goes to the logs,
     /// never to clients.
     #[error("unexpected: {0}")]

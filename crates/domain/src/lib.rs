@@ -7,10 +7,12 @@
 
 pub mod article;
 pub mod blocks;
+pub mod editorial;
 pub mod error;
 pub mod page;
 pub mod repository;
 pub mod text;
+pub mod user;
 
 pub use article::{
     Article, ArticleId, ArticleStatus, Author, AuthorId, Category, CategoryId, CoverImage, NewArticle,
@@ -21,3 +23,4 @@ pub use error::{Error, Result};
 pub use page::{Cursor, Page, PageRequest};
 pub use repository::{ArticleFilter, ContentReader, Visibility};
 pub use text::{Slug, fold, slugify};
+pub use user::Role;
