@@ -8,6 +8,7 @@ use crate::{
     seed::{self, SeedArgs},
     settings::{DatabaseSettings, ServeSettings},
     startup::Application,
+    users::UserCommand,
 };
 
 #[derive(Debug, Parser)]
@@ -29,13 +30,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the HTTP server (applies pending migrations first).
-    Serve(ServeSettings),
+    Serve(Box<ServeSettings>),
     /// Apply pending database migrations, then exit.
     Migrate,
     /// Write deterministic synthetic Vietnamese news articles (demo, test and benchmark content).
     Seed(SeedArgs),
     /// Print the GraphQL schema (SDL) to stdout; `make schema` writes it to schema.graphql.
     Schema,
+    /// Manage newsroom users (`bantin user add --email E --role admin`).
+    #[command(subcommand)]
+    User(UserCommand),
 }
 
 async fn open_store(database: &DatabaseSettings) -> anyhow::Result<Store> {
@@ -71,6 +75,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Schema => {
             print_schema();
             Ok(())
+        }
+        Command::User(command) => {
+            let store = open_store(&cli.database).await?;
+            crate::users::run(&store, command).await
         }
     }
 }

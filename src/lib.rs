@@ -3,9 +3,11 @@
 //! `crates/` know only the domain's traits.
 
 pub mod cli;
+pub mod keys;
 pub mod seed;
 pub mod settings;
 pub mod startup;
 pub mod telemetry;
+pub mod users;
 
 pub use startup::Application;

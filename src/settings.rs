@@ -4,7 +4,10 @@
 
 use std::{net::SocketAddr, time::Duration};
 
-use bantin_api::{ApiConfig, GraphqlLimits};
+use bantin_api::{ApiConfig, GraphqlLimits, TokenLifetimes};
+use chrono::TimeDelta;
+
+use crate::keys::JwtSettings;
 use bantin_domain::Publication;
 use bantin_persistence::StoreOptions;
 use clap::Args;
@@ -110,6 +113,19 @@ impl PublicationSettings {
     }
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct TokenSettings {
+    /// Minutes an access token (from `login`) is valid.
+    #[arg(long, env = "BANTIN_ACCESS_TOKEN_MINUTES", default_value_t = 15)]
+    pub access_token_minutes: i64,
+    /// Days a refresh token is valid (each use replaces it).
+    #[arg(long, env = "BANTIN_REFRESH_TOKEN_DAYS", default_value_t = 30)]
+    pub refresh_token_days: i64,
+    /// Hours a preview link is valid.
+    #[arg(long, env = "BANTIN_PREVIEW_TOKEN_HOURS", default_value_t = 6)]
+    pub preview_token_hours: i64,
+}
+
 /// Everything `bantin serve` needs.
 #[derive(Debug, Clone, Args)]
 pub struct ServeSettings {
@@ -117,6 +133,10 @@ pub struct ServeSettings {
     pub http: HttpSettings,
     #[command(flatten)]
     pub publication: PublicationSettings,
+    #[command(flatten)]
+    pub jwt: JwtSettings,
+    #[command(flatten)]
+    pub tokens: TokenSettings,
 }
 
 impl ServeSettings {
@@ -129,6 +149,11 @@ impl ServeSettings {
                 max_complexity: self.http.graphql_max_complexity,
             },
             graphiql: self.http.graphiql,
+            tokens: TokenLifetimes {
+                access: TimeDelta::minutes(self.tokens.access_token_minutes.max(1)),
+                refresh: TimeDelta::days(self.tokens.refresh_token_days.max(1)),
+                preview: TimeDelta::hours(self.tokens.preview_token_hours.max(1)),
+            },
         }
     }
 }

@@ -19,11 +19,13 @@ impl Application {
     /// Binds the listener and prepares the server; nothing is served until
     /// [`Application::run_until_stopped`].
     pub fn build(settings: &ServeSettings, store: Store) -> anyhow::Result<Application> {
+        let keys = crate::keys::key_set(&settings.jwt, cfg!(debug_assertions)).context("loading JWT keys")?;
         let listener = TcpListener::bind(settings.http.bind).with_context(|| {
             format!("cannot listen on {} (is another server using it? try --bind)", settings.http.bind)
         })?;
         let port = listener.local_addr()?.port();
-        let state = AppState::new(Arc::new(store), settings.api_config());
+        let store = Arc::new(store);
+        let state = AppState::new(store.clone(), store, keys, settings.api_config());
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(middleware::Compress::default())

@@ -78,7 +78,11 @@ fn at<T: IntoIden>(name: T) -> ColumnDef {
     ColumnDef::new(name).timestamp_with_time_zone().not_null().take()
 }
 
-fn user_fk(table: impl IntoIden, column: impl IntoIden, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+fn user_fk(
+    table: impl IntoIden,
+    column: impl IntoIden,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create().from(table, column).to(Users::Table, Users::Id).on_delete(on_delete).to_owned()
 }
 
@@ -127,7 +131,11 @@ impl MigrationTrait for Migration {
                     .col(at(RefreshTokens::ExpiresAt))
                     .col(at(RefreshTokens::CreatedAt))
                     .col(ColumnDef::new(RefreshTokens::RevokedAt).timestamp_with_time_zone())
-                    .foreign_key(&mut user_fk(RefreshTokens::Table, RefreshTokens::UserId, ForeignKeyAction::Cascade))
+                    .foreign_key(&mut user_fk(
+                        RefreshTokens::Table,
+                        RefreshTokens::UserId,
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -143,7 +151,11 @@ impl MigrationTrait for Migration {
                     .col(at(PartnerTokens::CreatedAt))
                     .col(at(PartnerTokens::ExpiresAt))
                     .col(ColumnDef::new(PartnerTokens::RevokedAt).timestamp_with_time_zone())
-                    .foreign_key(&mut user_fk(PartnerTokens::Table, PartnerTokens::CreatedBy, ForeignKeyAction::SetNull))
+                    .foreign_key(&mut user_fk(
+                        PartnerTokens::Table,
+                        PartnerTokens::CreatedBy,
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -165,7 +177,11 @@ impl MigrationTrait for Migration {
                             .to(Articles::Table, Articles::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
-                    .foreign_key(&mut user_fk(ArticleRevisions::Table, ArticleRevisions::UserId, ForeignKeyAction::SetNull))
+                    .foreign_key(&mut user_fk(
+                        ArticleRevisions::Table,
+                        ArticleRevisions::UserId,
+                        ForeignKeyAction::SetNull,
+                    ))
                     .index(
                         Index::create()
                             .name("uq_article_revisions_article_revision")

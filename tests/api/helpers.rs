@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use awc::http::StatusCode;
 use bantin::{
     Application,
-    settings::{HttpSettings, PublicationSettings, ServeSettings},
+    keys::JwtSettings,
+    settings::{HttpSettings, PublicationSettings, ServeSettings, TokenSettings},
 };
 use bantin_domain::{
     ArticleId, ArticleStatus, AuthorId, Block, Body, CategoryId, CoverImage, NewArticle, NewAuthor,
@@ -17,6 +18,8 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 
 pub const BASE_URL: &str = "https://tin.example";
+/// The HS256 secret test servers sign with; tests forge tokens with it (and with others).
+pub const TEST_JWT_SECRET: &str = "test-secret-that-is-at-least-32-bytes-long!";
 
 /// A running server with its own database.
 pub struct TestApp {
@@ -42,6 +45,16 @@ pub fn serve_settings() -> ServeSettings {
             language: "vi".into(),
             base_url: BASE_URL.into(),
         },
+        jwt: JwtSettings {
+            jwt_algorithm: "HS256".into(),
+            jwt_secret: Some(TEST_JWT_SECRET.parse().expect("secret")),
+            jwt_private_key_file: None,
+            jwt_kid: "test-1".into(),
+            jwt_previous_keys: None,
+            jwt_issuer: "bantin-test".into(),
+            jwt_dev_key_file: "target/never-written.key".into(),
+        },
+        tokens: TokenSettings { access_token_minutes: 15, refresh_token_days: 30, preview_token_hours: 6 },
     }
 }
 

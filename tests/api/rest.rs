@@ -138,7 +138,8 @@ async fn unknown_articles_and_routes_get_a_404_envelope() {
 async fn a_method_a_route_does_not_serve_gets_a_405_envelope() {
     let app = spawn_app().await;
     let mut response = app.client.put(format!("{}/graphql", app.address)).send().await.expect("sent");
-    let body: serde_json::Value = serde_json::from_slice(&response.body().await.expect("body")).expect("json");
+    let body: serde_json::Value =
+        serde_json::from_slice(&response.body().await.expect("body")).expect("json");
     assert_error(response.status(), &body, 405, "METHOD_NOT_ALLOWED");
 }
 

@@ -90,7 +90,9 @@ impl From<Error> for ApiError {
             Error::Validation { .. } => ApiError::bad_request(err.to_string()),
             Error::NotFound { .. } => ApiError::not_found(err.to_string()),
             Error::Conflict(message) => ApiError::new(StatusCode::CONFLICT, code::CONFLICT, message),
-            Error::StaleRevision { .. } => ApiError::new(StatusCode::CONFLICT, code::CONFLICT, err.to_string()),
+            Error::StaleRevision { .. } => {
+                ApiError::new(StatusCode::CONFLICT, code::CONFLICT, err.to_string())
+            }
             Error::SlugTaken(_) => ApiError::new(StatusCode::CONFLICT, code::SLUG_TAKEN, err.to_string()),
             Error::Forbidden(message) => ApiError::new(StatusCode::FORBIDDEN, code::FORBIDDEN, message),
             Error::Unexpected(detail) => {
@@ -110,11 +112,10 @@ pub fn graphql_error(err: Error) -> async_graphql::Error {
         Error::Conflict(message) => (code::CONFLICT, message.clone()),
         Error::StaleRevision { current, .. } => {
             let current = *current;
-            return async_graphql::Error::new(err.to_string())
-                .extend_with(|_, ext| {
-                    ext.set("code", code::CONFLICT);
-                    ext.set("currentRevision", current);
-                });
+            return async_graphql::Error::new(err.to_string()).extend_with(|_, ext| {
+                ext.set("code", code::CONFLICT);
+                ext.set("currentRevision", current);
+            });
         }
         Error::SlugTaken(slug) => {
             let slug = slug.clone();

@@ -6,6 +6,7 @@
 //! sea-orm or sqlx.
 
 pub mod auth;
+pub mod caller;
 pub mod error;
 pub mod graphql;
 mod health;
@@ -15,7 +16,7 @@ mod state;
 
 use actix_web::web;
 
-pub use state::{ApiConfig, AppState, GraphqlLimits};
+pub use state::{ApiConfig, AppState, GraphqlLimits, TokenLifetimes};
 
 /// Registers every route and the shared state on an actix `App`.
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {

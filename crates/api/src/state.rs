@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use bantin_domain::{ContentReader, Publication};
+use bantin_domain::{ContentReader, NewsroomStore, Publication};
+use chrono::TimeDelta;
+
+use crate::auth::KeySet;
 
 /// Limits on GraphQL documents, checked before any resolver (and so any SQL) runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,17 +31,43 @@ pub struct ApiConfig {
     pub graphql: GraphqlLimits,
     /// Serve the GraphiQL IDE when a browser opens `/graphql`.
     pub graphiql: bool,
+    pub tokens: TokenLifetimes,
+}
+
+/// How long each kind of credential lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenLifetimes {
+    pub access: TimeDelta,
+    pub refresh: TimeDelta,
+    pub preview: TimeDelta,
+}
+
+impl Default for TokenLifetimes {
+    fn default() -> Self {
+        TokenLifetimes {
+            access: TimeDelta::minutes(15),
+            refresh: TimeDelta::days(30),
+            preview: TimeDelta::hours(6),
+        }
+    }
 }
 
 /// Shared by every request. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub content: Arc<dyn ContentReader>,
+    pub newsroom: Arc<dyn NewsroomStore>,
+    pub keys: Arc<KeySet>,
     pub config: Arc<ApiConfig>,
 }
 
 impl AppState {
-    pub fn new(content: Arc<dyn ContentReader>, config: ApiConfig) -> AppState {
-        AppState { content, config: Arc::new(config) }
+    pub fn new(
+        content: Arc<dyn ContentReader>,
+        newsroom: Arc<dyn NewsroomStore>,
+        keys: KeySet,
+        config: ApiConfig,
+    ) -> AppState {
+        AppState { content, newsroom, keys: Arc::new(keys), config: Arc::new(config) }
     }
 }

@@ -32,6 +32,10 @@ id_type!(
     ArticleId
 );
 id_type!(AuthorId);
+id_type!(
+    /// A newsroom user (not an author profile: a user may be linked to one).
+    UserId
+);
 id_type!(CategoryId);
 id_type!(TagId);
 
@@ -103,6 +107,10 @@ pub struct Article {
     pub revision: i32,
     /// Words in the body, computed when the body is written.
     pub word_count: u32,
+    /// The user who created it (writers may work only on their own drafts); `None` for imports.
+    pub created_by: Option<UserId>,
+    /// When a writer submitted it for review.
+    pub submitted_at: Option<DateTime<Utc>>,
 }
 
 impl Article {
@@ -190,8 +198,7 @@ pub struct NewArticle {
 impl NewArticle {
     /// Words a reader reads: the sapo and the body.
     pub fn word_count(&self) -> u32 {
-        let words = crate::text::word_count(&self.sapo) + self.body.word_count();
-        u32::try_from(words).unwrap_or(u32::MAX)
+        crate::blocks::article_word_count(&self.sapo, &self.body)
     }
 }
 
@@ -241,6 +248,8 @@ mod tests {
             updated_at: t0,
             revision: 1,
             word_count: 500,
+            created_by: None,
+            submitted_at: None,
         }
     }
 

@@ -113,6 +113,11 @@ impl Body {
     }
 }
 
+/// Words a reader reads in an article: its sapo and its body.
+pub fn article_word_count(sapo: &str, body: &Body) -> u32 {
+    u32::try_from(word_count(sapo) + body.word_count()).unwrap_or(u32::MAX)
+}
+
 /// Minutes a reader needs for `words` words, rounded up; never zero for a non-empty article.
 pub fn reading_time_minutes(words: usize) -> u32 {
     u32::try_from(words.div_ceil(WORDS_PER_MINUTE).max(1)).unwrap_or(u32::MAX)

@@ -55,7 +55,9 @@ pub fn validate_url(field: &str, url: &str) -> Result<()> {
     let lower = url.trim().to_ascii_lowercase();
     let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
     match rest {
-        Some(host) if !host.is_empty() && !host.starts_with('/') && !url.chars().any(char::is_whitespace) => Ok(()),
+        Some(host) if !host.is_empty() && !host.starts_with('/') && !url.chars().any(char::is_whitespace) => {
+            Ok(())
+        }
         _ => Err(Error::invalid(field, "must be an absolute http(s) URL")),
     }
 }
@@ -63,7 +65,9 @@ pub fn validate_url(field: &str, url: &str) -> Result<()> {
 fn validate_dimension(field: &str, value: Option<u32>) -> Result<()> {
     match value {
         Some(0) => Err(Error::invalid(field, "must be positive")),
-        Some(v) if v > IMAGE_MAX_DIMENSION => Err(Error::invalid(field, format!("must be at most {IMAGE_MAX_DIMENSION}"))),
+        Some(v) if v > IMAGE_MAX_DIMENSION => {
+            Err(Error::invalid(field, format!("must be at most {IMAGE_MAX_DIMENSION}")))
+        }
         _ => Ok(()),
     }
 }
@@ -113,7 +117,10 @@ pub fn validate_body(body: &Body) -> Result<()> {
                 }
                 let total: usize = spans.iter().map(|s| chars(&s.text)).sum();
                 if total > TEXT_MAX_CHARS {
-                    return Err(Error::invalid(field("spans"), format!("is longer than {TEXT_MAX_CHARS} characters")));
+                    return Err(Error::invalid(
+                        field("spans"),
+                        format!("is longer than {TEXT_MAX_CHARS} characters"),
+                    ));
                 }
                 for (span_index, span) in spans.iter().enumerate() {
                     if let Some(href) = &span.href {
@@ -143,7 +150,10 @@ pub fn validate_body(body: &Body) -> Result<()> {
             }
             Block::List { items, .. } => {
                 if items.len() > LIST_MAX_ITEMS {
-                    return Err(Error::invalid(field("items"), format!("has more than {LIST_MAX_ITEMS} items")));
+                    return Err(Error::invalid(
+                        field("items"),
+                        format!("has more than {LIST_MAX_ITEMS} items"),
+                    ));
                 }
                 for item in items {
                     bounded(&field("items"), item, TEXT_MAX_CHARS)?;
@@ -277,9 +287,11 @@ mod tests {
 
     #[test]
     fn bodies_are_checked_block_by_block() {
-        let link = |href: &str| Body(vec![Block::Paragraph {
-            spans: vec![Span { text: "xem".into(), marks: vec![Mark::Bold], href: Some(href.into()) }],
-        }]);
+        let link = |href: &str| {
+            Body(vec![Block::Paragraph {
+                spans: vec![Span { text: "xem".into(), marks: vec![Mark::Bold], href: Some(href.into()) }],
+            }])
+        };
         assert!(validate_body(&link("https://example.vn")).is_ok());
         let err = validate_body(&link("javascript:alert(1)")).expect_err("script link");
         assert!(matches!(&err, Error::Validation { field, .. } if field == "body[0].spans[0].href"), "{err}");
@@ -336,7 +348,9 @@ mod tests {
         assert!(!permits(Role::Writer, Action::EditArticle, own_published));
         assert!(!permits(Role::Writer, Action::EditArticle, others_draft));
         assert!(!permits(Role::Writer, Action::ViewDrafts, others_draft));
-        for action in [Action::PublishArticle, Action::ScheduleArticle, Action::DeleteArticle, Action::ManageTaxonomy] {
+        for action in
+            [Action::PublishArticle, Action::ScheduleArticle, Action::DeleteArticle, Action::ManageTaxonomy]
+        {
             assert!(!permits(Role::Writer, action, own_draft), "{action:?}");
         }
     }
@@ -346,7 +360,8 @@ mod tests {
         let any = Some(Target { own: false, status: ArticleStatus::Published });
         for action in Action::ALL {
             assert!(permits(Role::Admin, action, any), "admin {action:?}");
-            let editor_may = !matches!(action, Action::DeleteArticle | Action::ManageUsers | Action::ManagePartnerTokens);
+            let editor_may =
+                !matches!(action, Action::DeleteArticle | Action::ManageUsers | Action::ManagePartnerTokens);
             assert_eq!(permits(Role::Editor, action, any), editor_may, "editor {action:?}");
         }
         let err = authorize(Role::Editor, Action::DeleteArticle, any).expect_err("editors do not delete");

@@ -21,7 +21,9 @@ pub enum Error {
     SlugTaken(String),
 
     /// The write named a revision that is no longer current; nothing was changed.
-    #[error("revision {expected} is stale: the article is at revision {current}; reload and reapply your change")]
+    #[error(
+        "revision {expected} is stale: the article is at revision {current}; reload and reapply your change"
+    )]
     StaleRevision { expected: i32, current: i32 },
 
     /// The caller is known but may not do this.

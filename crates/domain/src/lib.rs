@@ -9,6 +9,7 @@ pub mod article;
 pub mod blocks;
 pub mod editorial;
 pub mod error;
+pub mod newsroom;
 pub mod page;
 pub mod repository;
 pub mod text;
@@ -16,10 +17,14 @@ pub mod user;
 
 pub use article::{
     Article, ArticleId, ArticleStatus, Author, AuthorId, Category, CategoryId, CoverImage, NewArticle,
-    NewAuthor, NewCategory, NewTag, Publication, Tag, TagId,
+    NewAuthor, NewCategory, NewTag, Publication, Tag, TagId, UserId,
 };
 pub use blocks::{Block, Body, Mark, Span};
 pub use error::{Error, Result};
+pub use newsroom::{
+    ArticleChange, ArticleContent, ArticleDraft, ArticlePatch, NewUser, NewsroomStore, PartnerToken,
+    Revision, User,
+};
 pub use page::{Cursor, Page, PageRequest};
 pub use repository::{ArticleFilter, ContentReader, Visibility};
 pub use text::{Slug, fold, slugify};

@@ -1,4 +1,5 @@
-//! Keyset pagination over the public article order (`published_at` desc, then id desc).
+//! Keyset pagination over article lists: the public order (`published_at` desc, then id desc) and
+//! the newsroom's order (`updated_at` desc, then id desc: drafts have no publication time).
 //!
 //! A cursor names the last item of a page, so the next page is "items strictly after this key":
 //! page 500 costs what page 1 costs, and items sharing a timestamp are neither skipped nor repeated
@@ -19,22 +20,35 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 
 const CURSOR_VERSION: &str = "p1";
 
-/// A position in the article order: just after the article with this key.
+/// Which timestamp orders a list (newest first, ties broken by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListOrder {
+    Published,
+    Updated,
+}
+
+/// A position in an article list: just after the article with this key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
-    /// Whole seconds: storage keeps `published_at` at second precision so cursors compare exactly.
-    pub published_at: DateTime<Utc>,
+    /// The list order's timestamp, whole seconds: storage keeps timestamps at second precision so
+    /// cursors compare exactly.
+    pub at: DateTime<Utc>,
     pub id: ArticleId,
 }
 
 impl Cursor {
-    /// The cursor that resumes after `article`; `None` for an article never published.
-    pub fn after(article: &Article) -> Option<Cursor> {
-        article.published_at.map(|published_at| Cursor { published_at, id: article.id })
+    /// The cursor that resumes after `article` in a list of `order`; `None` for an article never
+    /// published in a list by publication time.
+    pub fn after(article: &Article, order: ListOrder) -> Option<Cursor> {
+        let at = match order {
+            ListOrder::Published => article.published_at?,
+            ListOrder::Updated => article.updated_at,
+        };
+        Some(Cursor { at, id: article.id })
     }
 
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("{CURSOR_VERSION}:{}:{}", self.published_at.timestamp(), self.id.0))
+        URL_SAFE_NO_PAD.encode(format!("{CURSOR_VERSION}:{}:{}", self.at.timestamp(), self.id.0))
     }
 
     /// Reads a cursor a client sent back; `field` names the parameter in the error.
@@ -55,8 +69,8 @@ impl Cursor {
         };
         let secs: i64 = secs.parse().map_err(|_| invalid())?;
         let id: i64 = id.parse().map_err(|_| invalid())?;
-        let published_at = DateTime::from_timestamp(secs, 0).ok_or_else(invalid)?;
-        Ok(Cursor { published_at, id: ArticleId(id) })
+        let at = DateTime::from_timestamp(secs, 0).ok_or_else(invalid)?;
+        Ok(Cursor { at, id: ArticleId(id) })
     }
 }
 
@@ -95,14 +109,20 @@ impl PageRequest {
 pub struct Page<T> {
     pub items: Vec<T>,
     pub has_next_page: bool,
+    pub order: ListOrder,
 }
 
 impl Page<Article> {
-    /// Builds a page from up to `first + 1` rows fetched in order.
-    pub fn from_overfetch(mut rows: Vec<Article>, first: u32) -> Page<Article> {
+    /// Builds a page from up to `first + 1` rows fetched in `order`.
+    pub fn from_overfetch(mut rows: Vec<Article>, first: u32, order: ListOrder) -> Page<Article> {
         let has_next_page = rows.len() > first as usize;
         rows.truncate(first as usize);
-        Page { items: rows, has_next_page }
+        Page { items: rows, has_next_page, order }
+    }
+
+    /// The cursor of one item of this page.
+    pub fn cursor_of(&self, article: &Article) -> Option<Cursor> {
+        Cursor::after(article, self.order)
     }
 
     /// The cursor that fetches the next page, when there is one.
@@ -110,7 +130,7 @@ impl Page<Article> {
         if !self.has_next_page {
             return None;
         }
-        self.items.last().and_then(Cursor::after)
+        self.items.last().and_then(|a| self.cursor_of(a))
     }
 }
 
@@ -120,10 +140,8 @@ mod tests {
 
     #[test]
     fn cursors_round_trip() {
-        let cursor = Cursor {
-            published_at: DateTime::from_timestamp(1_719_390_000, 0).expect("valid"),
-            id: ArticleId(42),
-        };
+        let cursor =
+            Cursor { at: DateTime::from_timestamp(1_719_390_000, 0).expect("valid"), id: ArticleId(42) };
         let encoded = cursor.encode();
         assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
         assert_eq!(Cursor::decode(&encoded, "after").expect("decodes"), cursor);

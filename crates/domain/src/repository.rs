@@ -7,23 +7,35 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::{
-    article::{Article, ArticleId, Author, AuthorId, Category, CategoryId, Tag, TagId},
+    article::{
+        Article, ArticleId, ArticleStatus, Author, AuthorId, Category, CategoryId, Tag, TagId, UserId,
+    },
     blocks::Body,
     error::Result,
-    page::{Page, PageRequest},
+    page::{ListOrder, Page, PageRequest},
 };
 
-/// Which articles a read may return.
+/// Which articles a read may return. Deleted articles are never returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visibility {
     /// What the public may see at this instant: published, or scheduled and due
     /// ([`Article::is_public_at`]).
     Public { now: DateTime<Utc> },
+    /// The newsroom's view: any status (or just `status`), only articles `created_by` when set
+    /// (writers see their own). Lists in this view are ordered by last update.
+    Newsroom { status: Option<ArticleStatus>, created_by: Option<UserId> },
 }
 
 impl Visibility {
     pub fn public_now() -> Visibility {
         Visibility::Public { now: Utc::now() }
+    }
+
+    pub fn list_order(&self) -> ListOrder {
+        match self {
+            Visibility::Public { .. } => ListOrder::Published,
+            Visibility::Newsroom { .. } => ListOrder::Updated,
+        }
     }
 }
 

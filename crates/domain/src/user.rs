@@ -24,10 +24,9 @@ impl Role {
     }
 
     pub fn parse(value: &str) -> Result<Role> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == value)
-            .ok_or_else(|| Error::invalid("role", format!("unknown role '{value}': use admin, editor or writer")))
+        Role::ALL.into_iter().find(|r| r.as_str() == value).ok_or_else(|| {
+            Error::invalid("role", format!("unknown role '{value}': use admin, editor or writer"))
+        })
     }
 }
 

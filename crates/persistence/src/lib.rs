@@ -7,6 +7,7 @@
 
 mod entity;
 mod mapping;
+mod newsroom;
 mod reader;
 mod writer;
 

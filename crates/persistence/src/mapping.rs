@@ -2,6 +2,7 @@
 
 use bantin_domain::{
     Article, ArticleId, ArticleStatus, Author, AuthorId, Category, CategoryId, CoverImage, Error, Tag, TagId,
+    UserId,
 };
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{DbErr, SqlErr};
@@ -45,6 +46,8 @@ pub(crate) fn article(model: article::Model) -> Result<Article, Error> {
         updated_at: model.updated_at,
         revision: model.revision,
         word_count: u32::try_from(model.word_count).unwrap_or(0),
+        created_by: model.created_by.map(UserId),
+        submitted_at: model.submitted_at,
     })
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use bantin_domain::{
     Article, ArticleFilter, ArticleId, ArticleStatus, Author, Body, Category, CategoryId, ContentReader,
-    Cursor, Error, Page, PageRequest, Result, Tag, Visibility, text::fold,
+    Cursor, Error, Page, PageRequest, Result, Tag, Visibility, page::ListOrder, text::fold,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, Order, PaginatorTrait, QueryFilter,
@@ -19,26 +19,44 @@ use crate::{
     mapping::{self, db_err, stored_time},
 };
 
-/// The public visibility rule ([`Article::is_public_at`]) as a SQL condition.
-fn visible(visibility: Visibility) -> Condition {
+/// A [`Visibility`] as a SQL condition. The public rule is [`Article::is_public_at`]'s.
+pub(crate) fn visible(visibility: Visibility) -> Condition {
+    let not_deleted = article::Column::DeletedAt.is_null();
     match visibility {
         Visibility::Public { now } => Condition::all()
+            .add(not_deleted)
             .add(article::Column::Status.is_in(ArticleStatus::PUBLIC.map(ArticleStatus::as_str)))
             .add(article::Column::PublishedAt.lte(stored_time(now))),
+        Visibility::Newsroom { status, created_by } => {
+            let mut condition = Condition::all().add(not_deleted);
+            if let Some(status) = status {
+                condition = condition.add(article::Column::Status.eq(status.as_str()));
+            }
+            if let Some(user) = created_by {
+                condition = condition.add(article::Column::CreatedBy.eq(user.0));
+            }
+            condition
+        }
     }
 }
 
-/// Where a list's order key lives. Tag and author pages walk the link table's
-/// (owner, `published_at`, `article_id`) index; everything else walks `articles` itself.
+/// Where a list's order key lives. Public tag and author pages walk the link table's
+/// (owner, `published_at`, `article_id`) index; other public lists walk `articles` itself;
+/// newsroom lists order by last update.
 enum OrderKey {
     Articles,
     Tag,
     Author,
+    Updated,
 }
 
 impl OrderKey {
     fn columns(&self) -> (Expr, Expr) {
         match self {
+            OrderKey::Updated => (
+                Expr::col((article::Entity, article::Column::UpdatedAt)),
+                Expr::col((article::Entity, article::Column::Id)),
+            ),
             OrderKey::Articles => (
                 Expr::col((article::Entity, article::Column::PublishedAt)),
                 Expr::col((article::Entity, article::Column::Id)),
@@ -71,6 +89,7 @@ fn filtered(filter: &ArticleFilter, visibility: Visibility) -> (Select<article::
     } else {
         OrderKey::Articles
     };
+    let key = if visibility.list_order() == ListOrder::Updated { OrderKey::Updated } else { key };
     if let (Some(author), OrderKey::Tag) = (filter.author, &key) {
         query = query.filter(
             article::Column::Id.in_subquery(
@@ -99,7 +118,7 @@ fn ordered_page(
 ) -> Select<article::Entity> {
     let (published_at, id) = key.columns();
     let mut query = query;
-    if let Some(Cursor { published_at: after_time, id: after_id }) = page.after {
+    if let Some(Cursor { at: after_time, id: after_id }) = page.after {
         let after_time = stored_time(after_time);
         query =
             query.filter(Condition::any().add(published_at.clone().lt(after_time)).add(
@@ -167,7 +186,7 @@ impl ContentReader for Store {
     ) -> Result<Page<Article>> {
         let (query, key) = filtered(filter, visibility);
         let rows = all_articles(&self.reader, ordered_page(query, &key, page), "listing articles").await?;
-        Ok(Page::from_overfetch(rows, page.first))
+        Ok(Page::from_overfetch(rows, page.first, visibility.list_order()))
     }
 
     async fn count_articles(&self, filter: &ArticleFilter, visibility: Visibility) -> Result<u64> {

@@ -109,6 +109,9 @@ impl Store {
                 updated_at: Set(now),
                 revision: Set(1),
                 word_count: Set(i32::try_from(a.word_count()).unwrap_or(i32::MAX)),
+                created_by: Set(None),
+                submitted_at: Set(None),
+                deleted_at: Set(None),
             });
             let keys = article::Entity::insert_many(rows)
                 .exec_with_returning_keys(&txn)

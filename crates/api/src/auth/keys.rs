@@ -268,6 +268,13 @@ impl KeySet {
     /// means clock skew beyond the leeway or a token not made by us, and refreshing (what
     /// clients do on `TOKEN_EXPIRED`) would not help.
     pub fn verify(&self, token: &str, audience: Audience) -> Result<Claims, TokenError> {
+        self.verify_any_of(token, &[audience])
+    }
+
+    /// Like [`KeySet::verify`], for an endpoint that accepts several kinds of token: `aud` must be
+    /// one of `audiences` (see [`Claims::audience`] for which), and the claims must have that
+    /// audience's shape. One signature check, however many audiences are listed.
+    pub fn verify_any_of(&self, token: &str, audiences: &[Audience]) -> Result<Claims, TokenError> {
         if token.len() > MAX_TOKEN_BYTES {
             return Err(TokenError::invalid(format!(
                 "token is {} bytes, over the {MAX_TOKEN_BYTES}-byte limit",
@@ -289,7 +296,7 @@ impl KeySet {
         let key =
             self.verifying.get(kid).ok_or_else(|| TokenError::invalid(format!("unknown kid {kid:?}")))?;
 
-        let claims = jsonwebtoken::decode::<Claims>(token, key, &self.validation(audience))
+        let claims = jsonwebtoken::decode::<Claims>(token, key, &self.validation(audiences))
             .map_err(token_error)?
             .claims;
 
@@ -297,14 +304,15 @@ impl KeySet {
         if claims.iss != self.issuer {
             return Err(TokenError::invalid("wrong issuer"));
         }
-        if claims.aud != audience.as_str() {
-            return Err(TokenError::invalid(format!("aud is not {audience}")));
-        }
+        let audience = claims
+            .audience()
+            .filter(|a| audiences.contains(a))
+            .ok_or_else(|| TokenError::invalid("aud is not an accepted audience"))?;
         claims.check_shape(audience).map_err(TokenError::invalid)?;
         Ok(claims)
     }
 
-    fn validation(&self, audience: Audience) -> Validation {
+    fn validation(&self, audiences: &[Audience]) -> Validation {
         let mut validation = Validation::new(self.algorithm.jwt());
         validation.leeway = LEEWAY_SECONDS;
         validation.validate_exp = true;
@@ -312,7 +320,8 @@ impl KeySet {
         validation.validate_aud = true;
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         validation.set_issuer(&[self.issuer.as_str()]);
-        validation.set_audience(&[audience.as_str()]);
+        let audiences: Vec<&str> = audiences.iter().map(|a| a.as_str()).collect();
+        validation.set_audience(&audiences);
         validation
     }
 }
@@ -464,6 +473,20 @@ MC4CAQAwBQYDK2VwBCIEIPjVhKyKELZmd73SR9tcUhSdA4sYWPG7Ny5dVBYyYXGn
     }
 
     #[test]
+    fn an_endpoint_can_accept_several_audiences_but_no_others() {
+        let set = hs_set();
+        let preview = set.sign(&Claims::preview(7, 42, TimeDelta::hours(1), Utc::now())).expect("signs");
+        let claims = set.verify_any_of(&preview, &[Audience::Access, Audience::Preview]).expect("accepted");
+        assert_eq!(claims.audience(), Some(Audience::Preview));
+        assert_invalid(set.verify_any_of(&preview, &[Audience::Access, Audience::Partner]));
+        assert_invalid(set.verify_any_of(&preview, &[]));
+        let header = header_with_kid(Algorithm::HS256, Some("k1"));
+        let mut json = access_json();
+        json["aud"] = json!("bantin:elsewhere");
+        assert_invalid(set.verify_any_of(&forge(&header, &json, SECRET), &Audience::ALL));
+    }
+
+    #[test]
     fn a_token_from_another_issuer_is_invalid() {
         let other = KeySet::new(JwtAlgorithm::Hs256, hs_key("k1", SECRET), vec![], "https://other.example")
             .expect("valid set");
@@ -601,23 +624,28 @@ MC4CAQAwBQYDK2VwBCIEIPjVhKyKELZmd73SR9tcUhSdA4sYWPG7Ny5dVBYyYXGn
     #[test]
     fn the_jsonwebtoken_validation_itself_refuses_string_times() {
         // `verify` already fails these at our typed `Claims` (i64 times); this pins the second
-        // layer, the library's own checks, in case `Claims` ever grows a lenient time type.
+        // layer, the library's own checks, in case `Claims` ever grows a lenient time type. With
+        // the claims required, an unparsable time counts as missing (MissingRequiredClaim); were
+        // it optional, validate_exp/validate_nbf would give InvalidClaimFormat.
         let set = hs_set();
         let key = set.verifying.get("k1").expect("signing key is in the set");
         let header = header_with_kid(Algorithm::HS256, Some("k1"));
         let ok = forge(&header, &access_json(), SECRET);
         assert!(
-            jsonwebtoken::decode::<serde_json::Value>(&ok, key, &set.validation(Audience::Access)).is_ok()
+            jsonwebtoken::decode::<serde_json::Value>(&ok, key, &set.validation(&[Audience::Access])).is_ok()
         );
         for field in ["exp", "nbf"] {
             let mut json = access_json();
             json[field] = json[field].to_string().into();
             let token = forge(&header, &json, SECRET);
             let err =
-                jsonwebtoken::decode::<serde_json::Value>(&token, key, &set.validation(Audience::Access))
+                jsonwebtoken::decode::<serde_json::Value>(&token, key, &set.validation(&[Audience::Access]))
                     .expect_err("string time refused");
             assert!(
-                matches!(err.kind(), ErrorKind::InvalidClaimFormat(claim) if claim == field),
+                matches!(
+                    err.kind(),
+                    ErrorKind::MissingRequiredClaim(claim) | ErrorKind::InvalidClaimFormat(claim) if claim == field
+                ),
                 "{field}: {err:?}"
             );
         }

@@ -3,19 +3,19 @@
 //! We read request bodies ourselves instead of using async-graphql's actix extractor, because that
 //! extractor reads the whole body without a size limit; here the cap applies before parsing.
 
+mod inputs;
 mod loaders;
+mod newsroom;
 mod objects;
 mod query;
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header, web};
-use async_graphql::{
-    Context, EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder, http::GraphiQLSource,
-};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder, http::GraphiQLSource};
 use bantin_domain::{ArticleFilter, PageRequest, Visibility, page::DEFAULT_PAGE_SIZE};
 use futures_util::StreamExt;
 
 use crate::{
-    AppState,
+    AppState, caller,
     error::{ApiError, code, graphql_error},
 };
 use loaders::PageLoader;
@@ -23,12 +23,15 @@ use objects::ArticleConnection;
 
 /// The query root: each area contributes its own object.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(query::ContentQuery);
+pub struct QueryRoot(query::ContentQuery, newsroom::NewsroomQuery);
 
-pub type BantinSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(newsroom::NewsroomMutation);
 
-fn schema_builder() -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+pub type BantinSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
 }
 
 /// The schema with its runtime data and limits.
@@ -59,10 +62,10 @@ pub(crate) async fn article_page(
     filter: ArticleFilter,
     first: Option<i32>,
     after: Option<String>,
+    visibility: Visibility,
 ) -> async_graphql::Result<ArticleConnection> {
     let request = PageRequest::parse(first.map(i64::from), after.as_deref(), ("first", "after"))
         .map_err(graphql_error)?;
-    let visibility = Visibility::public_now();
     let state = ctx.data::<AppState>()?;
     let page = state.content.articles(&filter, &request, visibility).await.map_err(graphql_error)?;
     let loader = PageLoader::new(state.content.clone(), &page.items);
@@ -112,7 +115,14 @@ async fn read_capped(
     Ok(body.freeze())
 }
 
-async fn execute(schema: &BantinSchema, request: async_graphql::Request) -> Result<HttpResponse, ApiError> {
+async fn execute(
+    schema: &BantinSchema,
+    state: &AppState,
+    http: &HttpRequest,
+    request: async_graphql::Request,
+) -> Result<HttpResponse, ApiError> {
+    let caller = caller::resolve(state, http).await?;
+    let request = request.data(caller);
     if request.query.trim().is_empty() {
         return Err(ApiError::bad_request("the request has no `query`: send {\"query\": \"{ ... }\"}"));
     }
@@ -137,7 +147,16 @@ async fn graphql_post(
             "the body must be a JSON object like {{\"query\": \"...\", \"variables\": {{}}}}: {err}"
         ))
     })?;
-    execute(&schema, graphql_request).await
+    execute(&schema, &state, &request, graphql_request).await
+}
+
+/// Whether the document holds a mutation: GET must not change anything (it may be cached or
+/// prefetched), so those go over POST only.
+fn has_mutation(query: &str) -> bool {
+    use async_graphql::parser::types::OperationType;
+    async_graphql::parser::parse_query(query)
+        .map(|doc| doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
+        .unwrap_or(false)
 }
 
 async fn graphql_get(
@@ -156,5 +175,12 @@ async fn graphql_get(
     }
     let graphql_request = async_graphql::http::parse_query_string(request.query_string())
         .map_err(|err| ApiError::bad_request(format!("invalid GraphQL GET request: {err}")))?;
-    execute(&schema, graphql_request).await
+    if has_mutation(&graphql_request.query) {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            code::METHOD_NOT_ALLOWED,
+            "mutations must be sent with POST",
+        ));
+    }
+    execute(&schema, &state, &request, graphql_request).await
 }

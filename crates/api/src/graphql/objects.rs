@@ -26,6 +26,17 @@ pub enum ArticleStatusValue {
     Archived,
 }
 
+impl From<ArticleStatusValue> for ArticleStatus {
+    fn from(status: ArticleStatusValue) -> Self {
+        match status {
+            ArticleStatusValue::Draft => Self::Draft,
+            ArticleStatusValue::Scheduled => Self::Scheduled,
+            ArticleStatusValue::Published => Self::Published,
+            ArticleStatusValue::Archived => Self::Archived,
+        }
+    }
+}
+
 impl From<ArticleStatus> for ArticleStatusValue {
     fn from(status: ArticleStatus) -> Self {
         match status {
@@ -190,16 +201,20 @@ impl ArticleConnection {
     fn node(&self, article: &Article) -> ArticleObject {
         ArticleObject { article: article.clone(), page: Arc::clone(&self.loader) }
     }
-}
 
-fn cursor_of(article: &Article) -> String {
-    Cursor::after(article).map(|c| c.encode()).unwrap_or_default()
+    fn cursor_of(&self, article: &Article) -> String {
+        self.page.cursor_of(article).map(|c: Cursor| c.encode()).unwrap_or_default()
+    }
 }
 
 #[Object]
 impl ArticleConnection {
     async fn edges(&self) -> Vec<ArticleEdge> {
-        self.page.items.iter().map(|a| ArticleEdge { cursor: cursor_of(a), node: self.node(a) }).collect()
+        self.page
+            .items
+            .iter()
+            .map(|a| ArticleEdge { cursor: self.cursor_of(a), node: self.node(a) })
+            .collect()
     }
 
     /// The articles alone, for clients that need no cursors.
@@ -211,8 +226,8 @@ impl ArticleConnection {
         PageInfo {
             has_next_page: self.page.has_next_page,
             has_previous_page: self.had_cursor,
-            start_cursor: self.page.items.first().map(cursor_of),
-            end_cursor: self.page.items.last().map(cursor_of),
+            start_cursor: self.page.items.first().map(|a| self.cursor_of(a)),
+            end_cursor: self.page.items.last().map(|a| self.cursor_of(a)),
         }
     }
 
@@ -277,7 +292,7 @@ impl CategoryObject {
         after: Option<String>,
     ) -> Result<ArticleConnection> {
         let filter = ArticleFilter { category: Some(self.category.id), ..ArticleFilter::default() };
-        article_page(ctx, filter, first, after).await
+        article_page(ctx, filter, first, after, Visibility::public_now()).await
     }
 }
 
@@ -307,7 +322,7 @@ impl TagObject {
         after: Option<String>,
     ) -> Result<ArticleConnection> {
         let filter = ArticleFilter { tag: Some(self.0.id), ..ArticleFilter::default() };
-        article_page(ctx, filter, first, after).await
+        article_page(ctx, filter, first, after, Visibility::public_now()).await
     }
 }
 
@@ -345,7 +360,7 @@ impl AuthorObject {
         after: Option<String>,
     ) -> Result<ArticleConnection> {
         let filter = ArticleFilter { author: Some(self.0.id), ..ArticleFilter::default() };
-        article_page(ctx, filter, first, after).await
+        article_page(ctx, filter, first, after, Visibility::public_now()).await
     }
 }
 

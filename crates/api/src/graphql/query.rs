@@ -1,14 +1,18 @@
 //! The public read root: what frontends query.
 
 use async_graphql::{Context, InputObject, Object, Result};
-use bantin_domain::Visibility;
+use bantin_domain::{ArticleStatus, Role, Visibility, editorial, editorial::Action};
 
 use super::{
     article_page,
-    objects::{ArticleConnection, ArticleObject, AuthorObject, CategoryObject, PublicationObject, TagObject},
+    objects::{
+        ArticleConnection, ArticleObject, ArticleStatusValue, AuthorObject, CategoryObject,
+        PublicationObject, TagObject,
+    },
 };
 use crate::{
     AppState,
+    caller::Caller,
     error::graphql_error,
     lookup::{FilterSlugs, resolve_filter},
 };
@@ -23,6 +27,15 @@ pub struct ArticleFilterInput {
 
 #[derive(Default)]
 pub struct ContentQuery;
+
+/// The newsroom's view of `status` articles for the caller: editors see all, writers their own.
+fn newsroom_visibility(ctx: &Context<'_>, status: ArticleStatus) -> Result<Visibility> {
+    let caller = ctx.data::<Caller>().unwrap_or(&Caller::Anonymous);
+    let (user, role) = caller.user().map_err(graphql_error)?;
+    editorial::authorize(role, Action::ViewDrafts, None).map_err(graphql_error)?;
+    let created_by = (role == Role::Writer).then_some(user);
+    Ok(Visibility::Newsroom { status: Some(status), created_by })
+}
 
 fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
     ctx.data::<AppState>()
@@ -46,7 +59,14 @@ impl ContentQuery {
         filter: Option<ArticleFilterInput>,
         #[graphql(desc = "Page size, 1 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "An `endCursor` from the previous page.")] after: Option<String>,
+        #[graphql(desc = "Newsroom only: list articles in this status, most recently updated first \
+                          (writers see their own).")]
+        status: Option<ArticleStatusValue>,
     ) -> Result<ArticleConnection> {
+        let visibility = match status {
+            None => Visibility::public_now(),
+            Some(status) => newsroom_visibility(ctx, status.into())?,
+        };
         let filter = filter.unwrap_or_default();
         let slugs = FilterSlugs {
             category: filter.category.as_deref().map(|s| (s, "filter.category")),
@@ -55,7 +75,7 @@ impl ContentQuery {
             exclude_slug: None,
         };
         let filter = resolve_filter(state(ctx)?.content.as_ref(), slugs).await.map_err(graphql_error)?;
-        article_page(ctx, filter, first, after).await
+        article_page(ctx, filter, first, after, visibility).await
     }
 
     /// The newest articles ("Tin mới"): the whole publication or one section, optionally leaving
@@ -77,7 +97,7 @@ impl ContentQuery {
             ..FilterSlugs::default()
         };
         let filter = resolve_filter(state(ctx)?.content.as_ref(), slugs).await.map_err(graphql_error)?;
-        article_page(ctx, filter, first, after).await
+        article_page(ctx, filter, first, after, Visibility::public_now()).await
     }
 
     /// Every section, each parent followed by its children.

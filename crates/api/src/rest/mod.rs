@@ -5,12 +5,12 @@
 
 mod wire;
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, ResponseError, web};
 use bantin_domain::{Article, ArticleFilter, ContentReader, Error, PageRequest, Result, Visibility};
 use serde::Deserialize;
 
 use crate::{
-    AppState,
+    AppState, caller,
     error::ApiError,
     lookup::{FilterSlugs, resolve_filter},
 };
@@ -23,6 +23,7 @@ pub const MAX_RELATED: u32 = 20;
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            .wrap(actix_web::middleware::from_fn(identify))
             .route("/publication", web::get().to(publication))
             .route("/latest", web::get().to(latest))
             .route("/articles", web::get().to(articles))
@@ -32,6 +33,28 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route("/tags", web::get().to(tags))
             .route("/authors", web::get().to(authors)),
     );
+}
+
+/// Resolves the caller for every REST request, so a bad token is refused (401) here once, and
+/// handlers that care read the [`Caller`] from the request extensions.
+async fn identify(
+    request: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use actix_web::HttpMessage;
+    let state = request.app_data::<web::Data<AppState>>().cloned();
+    let Some(state) = state else {
+        return Ok(request.into_response(
+            ApiError::from(Error::Unexpected("AppState is missing".into())).error_response(),
+        ));
+    };
+    match caller::resolve(&state, request.request()).await {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.call(request).await.map(actix_web::dev::ServiceResponse::map_into_boxed_body)
+        }
+        Err(err) => Ok(request.into_response(err.error_response())),
+    }
 }
 
 #[derive(Deserialize)]

@@ -20,6 +20,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub revision: i32,
     pub word_count: i32,
+    pub created_by: Option<i64>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,7 +3,11 @@
 
 pub mod article;
 pub mod article_author;
+pub mod article_revision;
 pub mod article_tag;
 pub mod author;
 pub mod category;
+pub mod partner_token;
+pub mod refresh_token;
 pub mod tag;
+pub mod user;
