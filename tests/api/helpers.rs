@@ -298,3 +298,145 @@ impl Newsroom {
         self.store.insert_articles(&batch).await.expect("articles stored")
     }
 }
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "mật-khẩu-đủ-dài-2026";
+
+impl TestApp {
+    /// Creates a user directly in the store (as `bantin user add` does) and returns its id.
+    pub async fn add_user(&self, email: &str, role: bantin_domain::Role, author: Option<&str>) -> i64 {
+        use bantin_domain::{ContentReader, NewsroomStore};
+        let author_id = match author {
+            Some(slug) => {
+                Some(self.store.author_by_slug(slug).await.expect("author lookup").expect("author exists").id)
+            }
+            None => None,
+        };
+        let user = self
+            .store
+            .create_user(bantin_domain::NewUser {
+                email: email.into(),
+                display_name: email.split('@').next().unwrap_or(email).into(),
+                role,
+                author_id,
+                password_hash: bantin_api::auth::hash_password(PASSWORD).expect("hash"),
+            })
+            .await
+            .expect("user stored");
+        user.id.0
+    }
+
+    /// Signs in through the API; returns the access token.
+    pub async fn login(&self, email: &str) -> String {
+        let data = self
+            .query(
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+                json!({ "e": email, "p": PASSWORD }),
+            )
+            .await;
+        data["login"]["accessToken"].as_str().expect("access token").to_owned()
+    }
+
+    /// POST a GraphQL document with `Authorization: Bearer token`; returns status and body.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> (StatusCode, Value) {
+        let mut response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .send_json(&json!({ "query": query, "variables": variables }))
+            .await
+            .expect("request sent");
+        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
+        (response.status(), serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
+    /// Like [`TestApp::graphql_as`] for a request that must succeed; returns `data`.
+    pub async fn query_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self.graphql_as(token, query, variables).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// GET a path with `Authorization: Bearer token`.
+    pub async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let mut response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .send()
+            .await
+            .expect("request sent");
+        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
+        (response.status(), serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+}
+
+/// A newsroom with one user per role, signed in: (app, admin, editor, writer) access tokens.
+pub struct Desk {
+    pub app: TestApp,
+    pub admin: String,
+    pub editor: String,
+    pub writer: String,
+    pub other_writer: String,
+}
+
+pub async fn desk() -> Desk {
+    let app = spawn_app().await;
+    Newsroom::new(&app.store).await;
+    app.add_user("admin@tin.example", bantin_domain::Role::Admin, None).await;
+    app.add_user("editor@tin.example", bantin_domain::Role::Editor, Some("minh-anh")).await;
+    app.add_user("writer@tin.example", bantin_domain::Role::Writer, Some("ba-doan")).await;
+    app.add_user("other@tin.example", bantin_domain::Role::Writer, None).await;
+    let admin = app.login("admin@tin.example").await;
+    let editor = app.login("editor@tin.example").await;
+    let writer = app.login("writer@tin.example").await;
+    let other_writer = app.login("other@tin.example").await;
+    Desk { app, admin, editor, writer, other_writer }
+}
+
+pub const CREATE: &str = "mutation($input: CreateArticleInput!) {
+  createArticle(input: $input) { id slug revision status title authors { slug } tags { slug } category { slug } } }";
+
+/// Creates a draft as `token`; returns (id, revision, slug).
+pub async fn create_draft(app: &TestApp, token: &str, title: &str) -> (String, i64, String) {
+    let data = app
+        .query_as(
+            token,
+            CREATE,
+            json!({ "input": {
+                "title": title,
+                "sapo": "Ngày 26/6, một sự kiện quan trọng.",
+                "category": "thoi-su",
+                "tags": ["bac-giang"],
+                "body": [
+                    { "paragraph": { "spans": [{ "text": "Đoạn mở đầu ", "marks": [] }, { "text": "in đậm", "marks": ["BOLD"] }] } },
+                    { "image": { "src": "https://img.example/a.jpg", "alt": "Ảnh", "caption": "Ảnh", "width": 1200, "height": 800 } }
+                ]
+            } }),
+        )
+        .await;
+    let article = &data["createArticle"];
+    (
+        article["id"].as_str().expect("id").to_owned(),
+        article["revision"].as_i64().expect("revision"),
+        article["slug"].as_str().expect("slug").to_owned(),
+    )
+}
+
+/// Runs a lifecycle mutation (`publishArticle`, `archiveArticle` ...) and returns the response.
+pub async fn lifecycle(
+    app: &TestApp,
+    token: &str,
+    mutation: &str,
+    id: &str,
+    revision: i64,
+) -> (StatusCode, Value) {
+    let selection = if mutation == "deleteArticle" { "" } else { "{ revision status }" };
+    app.graphql_as(
+        token,
+        &format!("mutation($id: ID!, $r: Int!) {{ {mutation}(id: $id, revision: $r) {selection} }}"),
+        json!({ "id": id, "r": revision }),
+    )
+    .await
+}

@@ -4,7 +4,9 @@
 // Test helpers fail the test loudly on any setup error; that is what expect is for here.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod auth;
 mod cli;
+mod editorial;
 mod graphql;
 mod helpers;
 mod limits;

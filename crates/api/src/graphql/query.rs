@@ -43,11 +43,22 @@ fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
 
 #[Object]
 impl ContentQuery {
-    /// One published article by slug; `null` when there is none.
-    async fn article(&self, ctx: &Context<'_>, slug: String) -> Result<Option<ArticleObject>> {
+    /// One published article by slug; `null` when there is none. With `preview: true`, editors,
+    /// the article's writer and holders of its preview link also get it in any status.
+    async fn article(
+        &self,
+        ctx: &Context<'_>,
+        slug: String,
+        #[graphql(default)] preview: bool,
+    ) -> Result<Option<ArticleObject>> {
         let state = state(ctx)?;
-        let found =
-            state.content.article_by_slug(&slug, Visibility::public_now()).await.map_err(graphql_error)?;
+        let found = if preview {
+            let caller = ctx.data::<Caller>().unwrap_or(&Caller::Anonymous);
+            let any = state.newsroom.article_by_slug_any_status(&slug).await.map_err(graphql_error)?;
+            any.filter(|a| a.is_public_at(chrono::Utc::now()) || caller.may_preview(a.id, a.created_by))
+        } else {
+            state.content.article_by_slug(&slug, Visibility::public_now()).await.map_err(graphql_error)?
+        };
         Ok(found.and_then(|article| ArticleObject::list(state, vec![article]).pop()))
     }
 
