@@ -126,3 +126,59 @@ pub fn key_set(settings: &JwtSettings, allow_dev_key: bool) -> anyhow::Result<Ke
     };
     Ok(KeySet::new(algorithm, signing, previous_keys(settings, algorithm)?, settings.jwt_issuer.clone())?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(dir: &Path) -> JwtSettings {
+        JwtSettings {
+            jwt_algorithm: "HS256".into(),
+            jwt_secret: None,
+            jwt_private_key_file: None,
+            jwt_kid: "k1".into(),
+            jwt_previous_keys: None,
+            jwt_issuer: "bantin".into(),
+            jwt_dev_key_file: dir.join("keys/jwt-dev.key"),
+        }
+    }
+
+    #[test]
+    fn release_builds_refuse_to_start_without_a_key_and_say_which_to_set() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let err = key_set(&settings(dir.path()), false).expect_err("no key");
+        assert!(err.to_string().contains("BANTIN_JWT_SECRET"), "{err}");
+        assert!(!dir.path().join("keys/jwt-dev.key").exists(), "no key is generated");
+    }
+
+    #[test]
+    fn development_builds_generate_a_key_once_and_reuse_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = key_set(&settings(dir.path()), true).expect("generated");
+        let stored = std::fs::read_to_string(dir.path().join("keys/jwt-dev.key")).expect("written");
+        let second = key_set(&settings(dir.path()), true).expect("reloaded");
+        assert_eq!(stored, std::fs::read_to_string(dir.path().join("keys/jwt-dev.key")).expect("unchanged"));
+        assert_eq!(first.signing_kid(), second.signing_kid());
+    }
+
+    #[test]
+    fn a_short_secret_and_an_unknown_algorithm_are_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut weak = settings(dir.path());
+        weak.jwt_secret = Some("short".parse().expect("secret"));
+        assert!(key_set(&weak, true).is_err());
+        let mut unknown = settings(dir.path());
+        unknown.jwt_algorithm = "RS256".into();
+        assert!(key_set(&unknown, true).is_err());
+        let mut eddsa = settings(dir.path());
+        eddsa.jwt_algorithm = "EdDSA".into();
+        let err = key_set(&eddsa, true).expect_err("no key file");
+        assert!(err.to_string().contains("BANTIN_JWT_PRIVATE_KEY_FILE"));
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let secret: Secret = "super-secret-value".parse().expect("secret");
+        assert_eq!(format!("{secret:?}"), "Secret(***)");
+    }
+}

@@ -7,8 +7,7 @@ use bantin_domain::{ContentReader, NewUser, NewsroomStore, Role};
 use bantin_persistence::Store;
 use clap::{Args, Subcommand};
 
-/// Shortest password `user add` accepts.
-const MIN_PASSWORD_CHARS: usize = 12;
+use bantin_api::graphql::MIN_PASSWORD_CHARS;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {

@@ -167,3 +167,60 @@ async fn partner_tokens_work_until_revoked_and_only_admins_manage_them() {
     let (status, body) = app.get_as(&token, "/api/v1/latest").await;
     assert_error(status, &body, 401, "TOKEN_INVALID");
 }
+
+#[actix_web::test]
+async fn admins_manage_users_and_a_disabled_users_tokens_stop_working_at_once() {
+    let desk = desk().await;
+    let app = &desk.app;
+    let create = "mutation($p: String!) { createUser(email: \"New@Tin.Example\", displayName: \"Người mới\", role: WRITER,
+        password: $p, author: \"minh-anh\") { id email role authorSlug disabled } }";
+    let (_, refused) = app.graphql_as(&desk.editor, create, json!({ "p": PASSWORD })).await;
+    assert_eq!(first_error(&refused).0, "FORBIDDEN");
+    let (_, short) = app.graphql_as(&desk.admin, create, json!({ "p": "short" })).await;
+    assert_eq!(first_error(&short).0, "BAD_USER_INPUT");
+    let data = app.query_as(&desk.admin, create, json!({ "p": PASSWORD })).await;
+    let user = &data["createUser"];
+    assert_eq!((user["email"].as_str(), user["role"].as_str()), (Some("new@tin.example"), Some("WRITER")));
+    assert_eq!(user["authorSlug"], "minh-anh");
+    let id = user["id"].as_str().expect("id").to_owned();
+    let (_, duplicate) = app.graphql_as(&desk.admin, create, json!({ "p": PASSWORD })).await;
+    assert_eq!(first_error(&duplicate).0, "CONFLICT");
+
+    let token = app.login("new@tin.example").await;
+    assert_eq!(app.query_as(&token, ME, json!({})).await["me"]["email"], "new@tin.example");
+    app.query_as(
+        &desk.admin,
+        "mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { disabled } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let (status, body) = app.graphql_as(&token, ME, json!({})).await;
+    assert_error(status, &body, 401, "TOKEN_INVALID");
+    let login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }";
+    let body = app.graphql(login, json!({ "e": "new@tin.example", "p": PASSWORD })).await;
+    assert_eq!(first_error(&body).0, "UNAUTHENTICATED");
+    let users = app.query_as(&desk.admin, "{ users { email disabled } }", json!({})).await;
+    assert_eq!(users["users"].as_array().map(Vec::len), Some(5));
+}
+
+#[actix_web::test]
+async fn tokens_signed_with_a_previous_key_verify_during_a_rotation() {
+    let old_secret = "the-old-secret-which-is-32-bytes-or-more";
+    let mut settings = crate::helpers::serve_settings();
+    settings.jwt.jwt_kid = "k2".into();
+    settings.jwt.jwt_previous_keys = Some(format!("test-1={old_secret}").parse().expect("secret"));
+    let app = crate::helpers::spawn_app_with(settings).await;
+    let user = app.add_user("editor@tin.example", Role::Editor, None).await;
+    let signed_with_old_key = test_keys(old_secret)
+        .sign(&Claims::access(user, Role::Editor, TimeDelta::minutes(15), Utc::now()))
+        .expect("signed");
+    let data = app.query_as(&signed_with_old_key, ME, json!({})).await;
+    assert_eq!(data["me"]["email"], "editor@tin.example");
+    // New tokens carry the new kid.
+    let fresh = app.login("editor@tin.example").await;
+    let header = fresh.split('.').next().expect("header");
+    let header: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).expect("b64")).expect("json");
+    assert_eq!(header["kid"], "k2");
+    assert_eq!(header["alg"], "HS256");
+}

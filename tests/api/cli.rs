@@ -69,6 +69,43 @@ fn seed_migrate_and_serve_work_from_the_command_line() {
     assert!(answer.contains("\"items\""), "{answer}");
 }
 
+#[test]
+fn user_add_creates_an_account_from_a_password_on_stdin() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("users.db").display());
+    let add = |email: &str, role: &str, password: &str| {
+        let mut child = Command::new(BIN)
+            .args([
+                "--database-url",
+                &url,
+                "user",
+                "add",
+                "--email",
+                email,
+                "--role",
+                role,
+                "--password-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bantin runs");
+        child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("write");
+        child.wait_with_output().expect("finishes")
+    };
+    let created = add("Chief@Tin.Example", "admin", "mật-khẩu-rất-dài-2026");
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let duplicate = add("chief@tin.example", "admin", "mật-khẩu-rất-dài-2026");
+    assert!(!duplicate.status.success());
+    let short = add("writer@tin.example", "writer", "ngắn");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
+    let bad_role = add("x@tin.example", "chief", "mật-khẩu-rất-dài-2026");
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("admin, editor or writer"));
+}
+
 /// A minimal HTTP/1.1 GET over a blocking socket, so this test needs no async runtime.
 fn http_get(port: u16, path: &str) -> Option<String> {
     use std::io::{Read, Write};

@@ -182,6 +182,10 @@ pub trait NewsroomStore: Send + Sync {
     /// The user and their password hash, by e-mail (case-insensitive).
     async fn user_credentials(&self, email: &str) -> Result<Option<(User, String)>>;
     async fn user(&self, id: UserId) -> Result<Option<User>>;
+    async fn users(&self) -> Result<Vec<User>>;
+    /// Disabling also revokes the user's refresh tokens; their access tokens stop working at the
+    /// next request, because every request checks the user.
+    async fn set_user_disabled(&self, id: UserId, disabled: bool) -> Result<User>;
 
     async fn store_refresh_token(
         &self,

@@ -312,6 +312,39 @@ impl NewsroomStore for Store {
         model.map(to_user).transpose()
     }
 
+    async fn users(&self) -> Result<Vec<User>> {
+        let models = user::Entity::find()
+            .order_by_asc(user::Column::Id)
+            .all(&self.writer)
+            .await
+            .map_err(db_err("listing users"))?;
+        models.into_iter().map(to_user).collect()
+    }
+
+    async fn set_user_disabled(&self, id: UserId, disabled: bool) -> Result<User> {
+        let txn = self.begin("starting a user change").await?;
+        let model = user::ActiveModel {
+            id: Set(id.0),
+            disabled: Set(disabled),
+            updated_at: Set(now()),
+            ..Default::default()
+        }
+        .update(&txn)
+        .await
+        .map_err(|err| not_found_or(err, "user", id.0))?;
+        if disabled {
+            refresh_token::Entity::update_many()
+                .col_expr(refresh_token::Column::RevokedAt, Expr::value(now()))
+                .filter(refresh_token::Column::UserId.eq(id.0))
+                .filter(refresh_token::Column::RevokedAt.is_null())
+                .exec(&txn)
+                .await
+                .map_err(db_err("revoking a disabled user's tokens"))?;
+        }
+        txn.commit().await.map_err(db_err("committing a user change"))?;
+        to_user(model)
+    }
+
     async fn store_refresh_token(
         &self,
         user: UserId,
@@ -786,6 +819,6 @@ fn not_found_or(err: sea_orm::DbErr, entity: &'static str, id: i64) -> Error {
         sea_orm::DbErr::RecordNotUpdated | sea_orm::DbErr::RecordNotFound(_) => {
             Error::not_found(entity, id.to_string())
         }
-        other => db_err("renaming")(other),
+        other => db_err("updating a record")(other),
     }
 }

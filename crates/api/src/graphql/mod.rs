@@ -9,6 +9,8 @@ mod newsroom;
 mod objects;
 mod query;
 
+pub use newsroom::MIN_PASSWORD_CHARS;
+
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header, web};
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder, http::GraphiQLSource};
 use bantin_domain::{ArticleFilter, PageRequest, Visibility, page::DEFAULT_PAGE_SIZE};

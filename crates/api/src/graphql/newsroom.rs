@@ -27,6 +27,8 @@ use crate::{
 pub const PARTNER_SCOPES: [&str; 2] = ["feeds:full", "api:read"];
 /// Longest-lived partner token an admin may issue.
 const PARTNER_TOKEN_MAX_DAYS: i64 = 3 * 366;
+/// Shortest password a new user may have.
+pub const MIN_PASSWORD_CHARS: usize = 12;
 /// Most taxonomy entries one article may name, so one request cannot fan out into many lookups.
 const MAX_LINKS: usize = 50;
 
@@ -235,6 +237,7 @@ pub struct UserObject {
     email: String,
     display_name: String,
     role: RoleValue,
+    disabled: bool,
     /// Slug of the author profile bylines show for this user.
     author_slug: Option<String>,
 }
@@ -245,6 +248,16 @@ pub enum RoleValue {
     Admin,
     Editor,
     Writer,
+}
+
+impl From<RoleValue> for Role {
+    fn from(role: RoleValue) -> Self {
+        match role {
+            RoleValue::Admin => Role::Admin,
+            RoleValue::Editor => Role::Editor,
+            RoleValue::Writer => Role::Writer,
+        }
+    }
 }
 
 impl From<Role> for RoleValue {
@@ -270,6 +283,7 @@ async fn user_object(state: &AppState, user: User) -> Result<UserObject> {
         email: user.email,
         display_name: user.display_name,
         role: user.role.into(),
+        disabled: user.disabled,
         author_slug,
     })
 }
@@ -436,6 +450,17 @@ impl NewsroomQuery {
         authorized_article(ctx, id, Action::ViewDrafts).await?;
         let revisions = state(ctx)?.newsroom.revisions(id).await.map_err(graphql_error)?;
         Ok(revisions.into_iter().map(RevisionObject).collect())
+    }
+
+    /// Every newsroom user (admins).
+    async fn users(&self, ctx: &Context<'_>) -> Result<Vec<UserObject>> {
+        admin_only(ctx, Action::ManageUsers)?;
+        let state = state(ctx)?;
+        let mut out = Vec::new();
+        for user in state.newsroom.users().await.map_err(graphql_error)? {
+            out.push(user_object(state, user).await?);
+        }
+        Ok(out)
     }
 
     /// Partner tokens, newest first (admins).
@@ -737,6 +762,70 @@ impl NewsroomMutation {
             ids.first().copied().ok_or_else(|| graphql_error(Error::invalid("slug", "unknown author")))?;
         state.newsroom.delete_author(id).await.map_err(graphql_error)?;
         Ok(true)
+    }
+
+    /// Creates a newsroom user (admins). The password must be at least 12 characters.
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        display_name: String,
+        role: RoleValue,
+        password: String,
+        #[graphql(desc = "Slug of the author profile the user writes as.")] author: Option<String>,
+    ) -> Result<UserObject> {
+        admin_only(ctx, Action::ManageUsers)?;
+        let state = state(ctx)?;
+        let email = email.trim().to_lowercase();
+        if !email.contains('@') || email.len() > 254 {
+            return Err(graphql_error(Error::invalid("email", "is not an e-mail address")));
+        }
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(graphql_error(Error::invalid(
+                "password",
+                format!("must be at least {MIN_PASSWORD_CHARS} characters"),
+            )));
+        }
+        let author_id = match author.as_deref() {
+            Some(slug) => author_ids(state.content.as_ref(), &[slug.to_owned()])
+                .await
+                .map_err(graphql_error)?
+                .first()
+                .copied(),
+            None => None,
+        };
+        let password_hash = actix_web::web::block(move || crate::auth::hash_password(&password))
+            .await
+            .map_err(|err| graphql_error(Error::Unexpected(format!("hashing a password: {err}"))))?
+            .map_err(|err| graphql_error(Error::Unexpected(format!("hashing a password: {err}"))))?;
+        let user = state
+            .newsroom
+            .create_user(bantin_domain::NewUser {
+                email,
+                display_name: taxonomy_name(&display_name)?,
+                role: role.into(),
+                author_id,
+                password_hash,
+            })
+            .await
+            .map_err(graphql_error)?;
+        user_object(state, user).await
+    }
+
+    /// Disables (or re-enables) a user: a disabled user's tokens stop working at once.
+    async fn set_user_disabled(&self, ctx: &Context<'_>, id: ID, disabled: bool) -> Result<UserObject> {
+        let me = admin_only(ctx, Action::ManageUsers)?;
+        let id = id.parse::<i64>().map_err(|_| graphql_error(Error::invalid("id", "is not a user id")))?;
+        if disabled && id == me.0 {
+            return Err(graphql_error(Error::invalid("id", "you cannot disable yourself")));
+        }
+        let state = state(ctx)?;
+        let user = state
+            .newsroom
+            .set_user_disabled(bantin_domain::UserId(id), disabled)
+            .await
+            .map_err(graphql_error)?;
+        user_object(state, user).await
     }
 
     /// Issues a named token for a partner (admins). Scopes: `feeds:full`, `api:read`.
