@@ -187,6 +187,25 @@ pub enum Action {
 }
 
 impl Action {
+    /// What the action does, for error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::CreateArticle => "create articles",
+            Action::EditArticle => "edit this article",
+            Action::SubmitArticle => "submit this article",
+            Action::PublishArticle => "publish articles",
+            Action::ScheduleArticle => "schedule articles",
+            Action::UnpublishArticle => "unpublish articles",
+            Action::ArchiveArticle => "archive articles",
+            Action::DeleteArticle => "delete articles",
+            Action::RestoreRevision => "restore revisions of this article",
+            Action::ViewDrafts => "see unpublished articles",
+            Action::ManageTaxonomy => "manage sections, tags and authors",
+            Action::ManageUsers => "manage users",
+            Action::ManagePartnerTokens => "manage partner tokens",
+        }
+    }
+
     pub const ALL: [Action; 13] = [
         Action::CreateArticle,
         Action::EditArticle,
@@ -238,12 +257,17 @@ pub fn authorize(role: Role, action: Action, target: Option<Target>) -> Result<(
     if permits(role, action, target) {
         return Ok(());
     }
-    let why = match (role, target) {
-        (Role::Writer, Some(t)) if !t.own => "writers may only work on their own articles",
-        (Role::Writer, Some(_)) => "writers may only change their own drafts; ask an editor",
+    use Action::*;
+    let why = match (role, action, target) {
+        (Role::Writer, PublishArticle | ScheduleArticle | UnpublishArticle | ArchiveArticle, _) => {
+            "only editors and admins do this; submit the draft for review instead"
+        }
+        (Role::Writer, _, Some(t)) if !t.own => "writers may only work on their own articles",
+        (Role::Writer, _, Some(_)) => "writers may only change their own drafts; ask an editor",
+        (_, DeleteArticle | ManageUsers | ManagePartnerTokens, _) => "only admins do this",
         _ => "your role does not allow this",
     };
-    Err(Error::Forbidden(format!("{action:?}: {why}")))
+    Err(Error::Forbidden(format!("{role} may not {}: {why}", action.describe())))
 }
 
 #[cfg(test)]

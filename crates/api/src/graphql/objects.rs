@@ -107,6 +107,11 @@ impl ArticleObject {
         self.article.updated_at
     }
 
+    /// When a writer submitted it for review (newsroom views).
+    async fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.article.submitted_at
+    }
+
     /// Increments on every change.
     async fn revision(&self) -> i32 {
         self.article.revision
