@@ -6,8 +6,12 @@ DATABASE_URL ?= sqlite://data/bantin.db?mode=rwc
 BIND ?= 127.0.0.1:8080
 DEMO_ARTICLES ?= 500
 BIN := target/debug/bantin
+# The PostgreSQL server the suite's second run creates its databases on (one per test, dropped after).
+PG_TEST_HOST ?= 127.0.0.1
+PG_TEST_PORT ?= 5432
+PG_TEST_URL ?= postgres://postgres@$(PG_TEST_HOST):$(PG_TEST_PORT)/test
 
-.PHONY: help run build test schema fmt lint check-deps ci clean-data
+.PHONY: help run build test test-postgres schema fmt lint check-deps ci clean-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -20,8 +24,20 @@ run: build ## Build, seed demo content into data/ when empty, and serve on $(BIN
 	$(BIN) --database-url '$(DATABASE_URL)' seed --count $(DEMO_ARTICLES) --if-empty
 	$(BIN) --database-url '$(DATABASE_URL)' serve --bind $(BIND)
 
-test: check-deps ## Run every test (unit, integration over HTTP, schema check)
+test: check-deps ## Run every test: unit, integration over HTTP on SQLite, then on PostgreSQL
 	cargo test --workspace --all-targets
+	@$(MAKE) --no-print-directory test-postgres
+
+test-postgres: ## The integration suite on PostgreSQL (skipped with a notice when none answers; required under CI=true)
+	@if (exec 3<>/dev/tcp/$(PG_TEST_HOST)/$(PG_TEST_PORT)) 2>/dev/null; then \
+		echo "== integration suite on PostgreSQL ($(PG_TEST_URL))"; \
+		BANTIN_TEST_BACKEND=postgres BANTIN_TEST_POSTGRES_URL='$(PG_TEST_URL)' cargo test --test api; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "PostgreSQL does not answer on $(PG_TEST_HOST):$(PG_TEST_PORT), and CI requires the PostgreSQL run."; exit 1; \
+	else \
+		echo "SKIPPED: the PostgreSQL run of the integration suite (nothing answers on $(PG_TEST_HOST):$(PG_TEST_PORT))."; \
+		echo "         Start PostgreSQL there (trust auth, database 'test') or set PG_TEST_URL, PG_TEST_HOST, PG_TEST_PORT."; \
+	fi
 
 schema: ## Rewrite schema.graphql from the code
 	cargo build --bin bantin

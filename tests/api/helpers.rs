@@ -26,7 +26,69 @@ pub struct TestApp {
     pub address: String,
     pub store: Store,
     pub client: awc::Client,
-    _dir: TempDir,
+    pub database: TestDatabase,
+}
+
+/// Which database the suite runs on: SQLite unless `BANTIN_TEST_BACKEND=postgres` (`make test`
+/// runs the suite once per backend).
+pub fn on_postgres() -> bool {
+    std::env::var("BANTIN_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// The PostgreSQL server tests create their databases on.
+fn postgres_admin_url() -> String {
+    std::env::var("BANTIN_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// A database of one test's own: a SQLite file in a temporary directory, or a PostgreSQL database
+/// created for the test and dropped when it ends.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: Option<TempDir>,
+    postgres_name: Option<String>,
+}
+
+impl TestDatabase {
+    pub async fn create() -> TestDatabase {
+        if !on_postgres() {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}?mode=rwc", dir.path().join("bantin.db").display());
+            return TestDatabase { url, _dir: Some(dir), postgres_name: None };
+        }
+        use sea_orm::ConnectionTrait;
+        let name = format!("bantin_test_{}_{}", std::process::id(), rand_suffix());
+        let admin = sea_orm::Database::connect(postgres_admin_url()).await.expect("PostgreSQL answers");
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("test database created");
+        let _ = admin.close().await;
+        let base = postgres_admin_url();
+        let server = base.rsplit_once('/').map_or(base.as_str(), |(server, _)| server);
+        TestDatabase { url: format!("{server}/{name}"), _dir: None, postgres_name: Some(name) }
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    u64::from(nanos) * 1000 + NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else { return };
+        // Drop runs inside the test's runtime; a thread of its own can block on the cleanup.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(async {
+                use sea_orm::ConnectionTrait;
+                if let Ok(admin) = sea_orm::Database::connect(postgres_admin_url()).await {
+                    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 pub fn serve_settings() -> ServeSettings {
@@ -58,13 +120,12 @@ pub fn serve_settings() -> ServeSettings {
     }
 }
 
-/// A fresh, migrated SQLite file database in its own directory.
-pub async fn fresh_store() -> (Store, TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("bantin.db").display());
-    let store = Store::connect(&url, &StoreOptions::default()).await.expect("database opens");
+/// A fresh, migrated database of the suite's backend.
+pub async fn fresh_store() -> (Store, TestDatabase) {
+    let database = TestDatabase::create().await;
+    let store = Store::connect(&database.url, &StoreOptions::default()).await.expect("database opens");
     store.migrate().await.expect("migrations apply");
-    (store, dir)
+    (store, database)
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -75,12 +136,12 @@ pub async fn spawn_app_with(settings: ServeSettings) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         bantin::telemetry::init("debug");
     }
-    let (store, dir) = fresh_store().await;
+    let (store, database) = fresh_store().await;
     let app = Application::build(&settings, store.clone()).expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
     let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
-    TestApp { address, store, client, _dir: dir }
+    TestApp { address, store, client, database }
 }
 
 impl TestApp {
