@@ -32,6 +32,19 @@ pub struct DatabaseSettings {
     )]
     pub max_connections: u32,
 
+    /// PostgreSQL read replica for public reads (writes and newsroom reads stay on the primary).
+    #[arg(long = "database-read-url", env = "BANTIN_DATABASE_READ_URL", global = true)]
+    pub read_url: Option<String>,
+
+    /// PostgreSQL: seconds after which the server cancels a statement.
+    #[arg(
+        long = "database-statement-timeout",
+        env = "BANTIN_DATABASE_STATEMENT_TIMEOUT",
+        default_value_t = 30,
+        global = true
+    )]
+    pub statement_timeout_secs: u64,
+
     /// Seconds a request waits for a free database connection before failing.
     #[arg(
         long = "database-acquire-timeout",
@@ -47,6 +60,8 @@ impl DatabaseSettings {
         StoreOptions {
             max_connections: self.max_connections.max(1),
             acquire_timeout: Duration::from_secs(self.acquire_timeout_secs),
+            statement_timeout: Duration::from_secs(self.statement_timeout_secs.max(1)),
+            read_url: self.read_url.clone(),
             ..StoreOptions::default()
         }
     }

@@ -26,7 +26,8 @@ pub struct TestApp {
     pub address: String,
     pub store: Store,
     pub client: awc::Client,
-    pub database: TestDatabase,
+    /// Kept so the database lives as long as the app (and is dropped after it).
+    pub _database: TestDatabase,
 }
 
 /// Which database the suite runs on: SQLite unless `BANTIN_TEST_BACKEND=postgres` (`make test`
@@ -37,7 +38,8 @@ pub fn on_postgres() -> bool {
 
 /// The PostgreSQL server tests create their databases on.
 fn postgres_admin_url() -> String {
-    std::env::var("BANTIN_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+    std::env::var("BANTIN_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
 /// A database of one test's own: a SQLite file in a temporary directory, or a PostgreSQL database
@@ -58,7 +60,10 @@ impl TestDatabase {
         use sea_orm::ConnectionTrait;
         let name = format!("bantin_test_{}_{}", std::process::id(), rand_suffix());
         let admin = sea_orm::Database::connect(postgres_admin_url()).await.expect("PostgreSQL answers");
-        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("test database created");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("test database created");
         let _ = admin.close().await;
         let base = postgres_admin_url();
         let server = base.rsplit_once('/').map_or(base.as_str(), |(server, _)| server);
@@ -69,7 +74,8 @@ impl TestDatabase {
 fn rand_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
     u64::from(nanos) * 1000 + NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
@@ -78,11 +84,14 @@ impl Drop for TestDatabase {
         let Some(name) = self.postgres_name.take() else { return };
         // Drop runs inside the test's runtime; a thread of its own can block on the cleanup.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(async {
                 use sea_orm::ConnectionTrait;
                 if let Ok(admin) = sea_orm::Database::connect(postgres_admin_url()).await {
-                    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .await;
                     let _ = admin.close().await;
                 }
             });
@@ -141,7 +150,7 @@ pub async fn spawn_app_with(settings: ServeSettings) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
     let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
-    TestApp { address, store, client, database }
+    TestApp { address, store, client, _database: database }
 }
 
 impl TestApp {
@@ -277,6 +286,24 @@ pub fn sample_body(title: &str) -> Body {
 }
 
 impl Newsroom {
+    /// The newsroom [`Newsroom::new`] already stored in this database, looked up by slug.
+    pub async fn new_reusing(store: &Store) -> Newsroom {
+        use bantin_domain::ContentReader;
+        let mut categories = HashMap::new();
+        for category in store.categories().await.expect("categories") {
+            categories.insert(&*Box::leak(category.slug.into_boxed_str()), category.id);
+        }
+        let mut tags = HashMap::new();
+        for tag in store.tags().await.expect("tags") {
+            tags.insert(&*Box::leak(tag.slug.into_boxed_str()), tag.id);
+        }
+        let mut authors = HashMap::new();
+        for author in store.authors().await.expect("authors") {
+            authors.insert(&*Box::leak(author.slug.into_boxed_str()), author.id);
+        }
+        Newsroom { store: store.clone(), categories, tags, authors }
+    }
+
     pub async fn new(store: &Store) -> Newsroom {
         let mut categories = HashMap::new();
         for (slug, name, parent) in [

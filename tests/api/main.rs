@@ -10,6 +10,7 @@ mod editorial;
 mod graphql;
 mod helpers;
 mod limits;
+mod nodes;
 mod pagination;
 mod rest;
 mod schema;

@@ -35,6 +35,10 @@ pub struct StoreOptions {
     pub acquire_timeout: Duration,
     /// How long a SQLite connection waits on a lock held by another process before giving up.
     pub sqlite_busy_timeout: Duration,
+    /// PostgreSQL: statements running longer are cancelled by the server.
+    pub statement_timeout: Duration,
+    /// PostgreSQL: a read replica for public reads; writes and newsroom reads stay on the primary.
+    pub read_url: Option<String>,
 }
 
 impl Default for StoreOptions {
@@ -43,6 +47,8 @@ impl Default for StoreOptions {
             max_connections: 8,
             acquire_timeout: Duration::from_secs(5),
             sqlite_busy_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(30),
+            read_url: None,
         }
     }
 }
@@ -51,7 +57,8 @@ impl Default for StoreOptions {
 ///
 /// On SQLite, reads and writes use separate pools: many readers (WAL lets them run beside a
 /// writer) and exactly one writer connection, so concurrent writers queue in the pool instead of
-/// surfacing `SQLITE_BUSY` to clients. On PostgreSQL both are the same pool.
+/// surfacing `SQLITE_BUSY` to clients. On PostgreSQL both are the same pool, unless a read replica
+/// is configured: then public reads go to the replica and everything else to the primary.
 #[derive(Clone)]
 pub struct Store {
     reader: DatabaseConnection,
@@ -65,16 +72,28 @@ impl Store {
         let statements = Arc::new(AtomicU64::new(0));
         let is_sqlite = url.starts_with("sqlite:");
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if is_sqlite && options.read_url.is_some() {
+            return Err(Error::invalid(
+                "read_url",
+                "a read replica URL is for PostgreSQL; SQLite reads already run beside the writer",
+            ));
+        }
         let writer_connections = if is_sqlite { 1 } else { options.max_connections };
         let mut writer = open(url, writer_connections, options).await?;
         count_statements(&mut writer, &statements);
-        // An in-memory SQLite database exists only inside its one connection.
-        let reader = if is_sqlite && !in_memory {
-            let mut reader = open(url, options.max_connections, options).await?;
-            count_statements(&mut reader, &statements);
-            reader
-        } else {
-            writer.clone()
+        let reader = match &options.read_url {
+            Some(read_url) => {
+                let mut reader = open(read_url, options.max_connections, options).await?;
+                count_statements(&mut reader, &statements);
+                reader
+            }
+            // An in-memory SQLite database exists only inside its one connection.
+            None if is_sqlite && !in_memory => {
+                let mut reader = open(url, options.max_connections, options).await?;
+                count_statements(&mut reader, &statements);
+                reader
+            }
+            None => writer.clone(),
         };
         Ok(Store { reader, writer, statements })
     }
@@ -109,6 +128,7 @@ impl Store {
 
 async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result<DatabaseConnection> {
     let busy_timeout = options.sqlite_busy_timeout;
+    let statement_timeout_ms = options.statement_timeout.as_millis().max(1);
     let mut connect = ConnectOptions::new(url);
     connect
         .max_connections(max_connections)
@@ -122,6 +142,9 @@ async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result
             .foreign_keys(true)
             .busy_timeout(busy_timeout)
             .create_if_missing(true)
+    });
+    connect.map_sqlx_postgres_opts(move |postgres| {
+        postgres.options([("statement_timeout", format!("{statement_timeout_ms}ms"))])
     });
     Database::connect(connect).await.map_err(|err| {
         Error::Unexpected(format!("cannot open the database at {}: {err}", redact_password(url)))

@@ -13,7 +13,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
     sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
@@ -260,12 +260,6 @@ fn apply_content(active: &mut article::ActiveModel, content: &ArticleContent) ->
     Ok(())
 }
 
-impl Store {
-    async fn begin(&self, what: &'static str) -> Result<DatabaseTransaction> {
-        self.writer.begin().await.map_err(db_err(what))
-    }
-}
-
 #[async_trait]
 impl NewsroomStore for Store {
     async fn create_user(&self, new: NewUser) -> Result<User> {
@@ -322,7 +316,7 @@ impl NewsroomStore for Store {
     }
 
     async fn set_user_disabled(&self, id: UserId, disabled: bool) -> Result<User> {
-        let txn = self.begin("starting a user change").await?;
+        let txn = self.begin_write("starting a user change").await?;
         let model = user::ActiveModel {
             id: Set(id.0),
             disabled: Set(disabled),
@@ -373,7 +367,7 @@ impl NewsroomStore for Store {
         now: DateTime<Utc>,
     ) -> Result<Option<User>> {
         let now = stored_time(now);
-        let txn = self.begin("starting a token refresh").await?;
+        let txn = self.begin_write("starting a token refresh").await?;
         let Some(old) = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(old_hash))
             .one(&txn)
@@ -507,7 +501,7 @@ impl NewsroomStore for Store {
 
     async fn create_article(&self, draft: ArticleDraft, by: UserId) -> Result<Article> {
         let now = now();
-        let txn = self.begin("starting to create an article").await?;
+        let txn = self.begin_write("starting to create an article").await?;
         let mut content = draft.content;
         content.slug = free_slug(&txn, &content.slug, draft.slug_given, None).await?;
         let mut active = article::ActiveModel {
@@ -544,7 +538,7 @@ impl NewsroomStore for Store {
         by: UserId,
     ) -> Result<Article> {
         let now = now();
-        let txn = self.begin("starting an article change").await?;
+        let txn = self.begin_write("starting an article change").await?;
         let model =
             live_article(&txn, id.0).await?.ok_or_else(|| Error::not_found("article", id.to_string()))?;
         if model.revision != expected_revision {
@@ -680,7 +674,7 @@ impl NewsroomStore for Store {
     }
 
     async fn delete_category(&self, id: CategoryId) -> Result<()> {
-        let txn = self.begin("starting to delete a category").await?;
+        let txn = self.begin_write("starting to delete a category").await?;
         let articles = article::Entity::find()
             .filter(article::Column::CategoryId.eq(id.0))
             .count(&txn)
@@ -724,7 +718,7 @@ impl NewsroomStore for Store {
         if from == into {
             return Err(Error::invalid("into", "must be a different tag from the one merged"));
         }
-        let txn = self.begin("starting a tag merge").await?;
+        let txn = self.begin_write("starting a tag merge").await?;
         let target = tag::Entity::find_by_id(into.0)
             .one(&txn)
             .await

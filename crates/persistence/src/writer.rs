@@ -7,7 +7,8 @@ use bantin_domain::{
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 
 use crate::{
@@ -21,6 +22,17 @@ use crate::{
 const ROWS_PER_INSERT: usize = 500;
 
 impl Store {
+    /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken at
+    /// the start (waiting up to the busy timeout), so a transaction that has read never fails
+    /// later when another process wrote in between; PostgreSQL ignores the mode.
+    pub(crate) async fn begin_write(&self, what: &'static str) -> Result<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        self.writer.begin_with_options(options).await.map_err(db_err(what))
+    }
+
     /// Articles stored in any status; `0` means a fresh database.
     pub async fn article_count(&self) -> Result<u64> {
         article::Entity::find().count(&self.reader).await.map_err(db_err("counting articles"))
@@ -36,7 +48,7 @@ impl Store {
             avatar_url: Set(a.avatar_url.clone()),
             created_at: Set(now),
         });
-        let txn = self.writer.begin().await.map_err(db_err("starting to store authors"))?;
+        let txn = self.begin_write("starting to store authors").await?;
         let mut stored = Vec::with_capacity(authors.len());
         for chunk in rows.collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
             let models = author::Entity::insert_many(chunk.to_vec())
@@ -60,7 +72,7 @@ impl Store {
                 created_at: Set(now),
             })
             .collect();
-        let txn = self.writer.begin().await.map_err(db_err("starting to store tags"))?;
+        let txn = self.begin_write("starting to store tags").await?;
         let mut stored = Vec::with_capacity(tags.len());
         for chunk in rows.chunks(ROWS_PER_INSERT) {
             let models = tag::Entity::insert_many(chunk.to_vec())
@@ -92,7 +104,7 @@ impl Store {
     /// Stores a batch of articles with their bylines and tags in one transaction.
     pub async fn insert_articles(&self, articles: &[NewArticle]) -> Result<Vec<ArticleId>> {
         let now = stored_time(Utc::now());
-        let txn = self.writer.begin().await.map_err(db_err("starting to store articles"))?;
+        let txn = self.begin_write("starting to store articles").await?;
         let mut ids = Vec::with_capacity(articles.len());
         for chunk in articles.chunks(ROWS_PER_INSERT) {
             let rows = chunk.iter().map(|a| article::ActiveModel {

@@ -1,0 +1,197 @@
+//! Several bantin processes on one database: no node keeps state another needs. Runs on both
+//! backends (on SQLite the nodes share one file).
+
+use std::{
+    net::TcpListener,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use bantin_domain::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, TEST_JWT_SECRET, TestDatabase, first_error, on_postgres};
+
+/// A `bantin serve` process; killed when dropped.
+struct Node {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_node(database_url: &str, extra_env: &[(&str, &str)]) -> Node {
+    let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bantin"));
+    command
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("BANTIN_DATABASE_URL", database_url)
+        .env("BANTIN_JWT_SECRET", TEST_JWT_SECRET)
+        .env("BANTIN_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (key, value) in extra_env {
+        command.env(key, value);
+    }
+    let node =
+        Node { child: command.spawn().expect("node starts"), address: format!("http://127.0.0.1:{port}") };
+    let client = awc::Client::default();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(response) = client.get(format!("{}/healthz", node.address)).send().await {
+            if response.status().is_success() {
+                return node;
+            }
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("node on port {port} did not become healthy");
+}
+
+async fn post(node: &Node, token: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut request = awc::Client::default().post(format!("{}/graphql", node.address));
+    if let Some(token) = token {
+        request = request.insert_header(("Authorization", format!("Bearer {token}")));
+    }
+    let mut response =
+        request.send_json(&json!({ "query": query, "variables": variables })).await.expect("sent");
+    serde_json::from_slice(&response.body().limit(1 << 24).await.expect("body")).expect("json")
+}
+
+/// A migrated database with the small newsroom and an editor account.
+async fn prepared_database() -> TestDatabase {
+    let database = TestDatabase::create().await;
+    let store = bantin_persistence::Store::connect(&database.url, &Default::default()).await.expect("opens");
+    store.migrate().await.expect("migrates");
+    crate::helpers::Newsroom::new(&store).await;
+    use bantin_domain::NewsroomStore;
+    store
+        .create_user(bantin_domain::NewUser {
+            email: "editor@tin.example".into(),
+            display_name: "Biên tập".into(),
+            role: Role::Editor,
+            author_id: None,
+            password_hash: bantin_api::auth::hash_password(PASSWORD).expect("hash"),
+        })
+        .await
+        .expect("editor");
+    store.close().await.expect("closed");
+    database
+}
+
+async fn login(node: &Node) -> String {
+    let data = post(
+        node,
+        None,
+        "mutation($p: String!) { login(email: \"editor@tin.example\", password: $p) { accessToken } }",
+        json!({ "p": PASSWORD }),
+    )
+    .await;
+    data["data"]["login"]["accessToken"].as_str().expect("token").to_owned()
+}
+
+#[actix_web::test]
+async fn a_change_through_one_node_is_visible_through_another_at_once() {
+    let database = prepared_database().await;
+    let (a, b) = (start_node(&database.url, &[]).await, start_node(&database.url, &[]).await);
+    // A session started on node A works on node B: sessions are JWTs and refresh tokens live in
+    // the database.
+    let token = login(&a).await;
+    let created = post(
+        &a,
+        Some(&token),
+        "mutation { createArticle(input: {title: \"Tin qua hai máy chủ\", category: \"thoi-su\"}) { id revision } }",
+        json!({}),
+    )
+    .await;
+    let id = created["data"]["createArticle"]["id"].as_str().expect("id").to_owned();
+    let published = post(
+        &b,
+        Some(&token),
+        "mutation($id: ID!) { publishArticle(id: $id, revision: 1) { status } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(published["data"]["publishArticle"]["status"], "PUBLISHED", "{published}");
+    for node in [&a, &b] {
+        let read = post(
+            node,
+            None,
+            "{ article(slug: \"tin-qua-hai-may-chu\") { status } latest { totalCount } }",
+            json!({}),
+        )
+        .await;
+        assert_eq!(read["data"]["article"]["status"], "PUBLISHED", "{read}");
+        assert_eq!(read["data"]["latest"]["totalCount"], 1);
+    }
+}
+
+#[actix_web::test]
+async fn writers_on_two_nodes_saving_one_revision_get_exactly_one_success() {
+    let database = prepared_database().await;
+    let (a, b) = (start_node(&database.url, &[]).await, start_node(&database.url, &[]).await);
+    let token = login(&a).await;
+    let created = post(
+        &a,
+        Some(&token),
+        "mutation { createArticle(input: {title: \"Tin tranh chấp\", category: \"thoi-su\"}) { id } }",
+        json!({}),
+    )
+    .await;
+    let id = created["data"]["createArticle"]["id"].as_str().expect("id").to_owned();
+    let update = "mutation($id: ID!, $r: Int!, $s: String!) { updateArticle(id: $id, revision: $r, input: {sapo: $s}) { revision } }";
+    for revision in 1..=5 {
+        let saves = (0..6).map(|i| {
+            let node = if i % 2 == 0 { &a } else { &b };
+            let variables = json!({ "id": id, "r": revision, "s": format!("Bản {revision}-{i}") });
+            let token = token.as_str();
+            async move { post(node, Some(token), update, variables).await }
+        });
+        let results = futures_util::future::join_all(saves).await;
+        let wins = results.iter().filter(|r| r.get("errors").is_none()).count();
+        let conflicts = results.iter().filter(|r| first_error(r).0 == "CONFLICT").count();
+        assert_eq!((wins, conflicts), (1, 5), "round {revision}: {results:?}");
+    }
+}
+
+#[actix_web::test]
+async fn public_reads_go_to_the_read_replica_and_newsroom_reads_to_the_primary() {
+    if !on_postgres() {
+        return; // A read replica is a PostgreSQL setting; SQLite refuses it (tested below).
+    }
+    let primary = prepared_database().await;
+    let replica = prepared_database().await;
+    // Stand-in for replication lag: the article exists on the primary only.
+    let store = bantin_persistence::Store::connect(&primary.url, &Default::default()).await.expect("opens");
+    let newsroom = crate::helpers::Newsroom::new_reusing(&store).await;
+    newsroom.write(vec![crate::helpers::Story::published("Chỉ có ở máy chính", "thoi-su", 1)]).await;
+    let node = start_node(&primary.url, &[("BANTIN_DATABASE_READ_URL", replica.url.as_str())]).await;
+    let public = post(&node, None, "{ article(slug: \"chi-co-o-may-chinh\") { title } }", json!({})).await;
+    assert!(public["data"]["article"].is_null(), "public reads come from the replica: {public}");
+    let token = login(&node).await;
+    let newsroom_read = post(
+        &node,
+        Some(&token),
+        "{ article(slug: \"chi-co-o-may-chinh\", preview: true) { title } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(newsroom_read["data"]["article"]["title"], "Chỉ có ở máy chính", "{newsroom_read}");
+}
+
+#[test]
+fn sqlite_refuses_a_read_replica_with_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("r.db").display());
+    let output = Command::new(env!("CARGO_BIN_EXE_bantin"))
+        .args(["--database-url", &url, "--database-read-url", "postgres://replica/db", "migrate"])
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("read replica URL is for PostgreSQL"));
+}
