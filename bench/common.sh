@@ -1,0 +1,50 @@
+# Shared by the bench scripts: wrk, the release server, and number formatting.
+
+require_wrk() {
+  if ! command -v wrk >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "-- installing wrk"; apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
+    else
+      echo "wrk is needed: install it (Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk)"; exit 1
+    fi
+  fi
+}
+
+# Creates and drops the benchmark databases; PostgreSQL's client package provides psql.
+psql_exec() {
+  if command -v psql >/dev/null; then
+    psql -q "$PG_ADMIN_URL" -c "$1" >/dev/null
+  else
+    echo "psql is needed to create the benchmark databases (apt-get install postgresql-client)"; exit 1
+  fi
+}
+
+export BANTIN_JWT_SECRET=${BANTIN_JWT_SECRET:-bench-only-secret-0123456789abcdefghijklmnop}
+export BANTIN_LOG=${BANTIN_LOG:-warn}
+
+start_server() {
+  BASE="http://127.0.0.1:$PORT"
+  "$BIN" --database-url "$1" serve --bind "127.0.0.1:$PORT" ${SERVE_ARGS:-} &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do
+    curl -sf "$BASE/healthz" >/dev/null && break
+    sleep 0.1
+  done
+  curl -sf "$BASE/healthz" >/dev/null || { echo "the server did not start"; exit 1; }
+}
+
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+}
+trap 'stop_server' EXIT
+
+# run_wrk THREADS CONNECTIONS SECONDS REQUEST_FILE: a 2 s warm-up, then the measured run.
+run_wrk() {
+  BENCH_REQUESTS="$4" wrk -t"$1" -c"$2" -d2s -s bench/requests.lua "$BASE" >/dev/null 2>&1 || true
+  BENCH_REQUESTS="$4" wrk -t"$1" -c"$2" -d"$3"s -s bench/requests.lua "$BASE" 2>&1 | grep '^BENCH' | sed 's/^BENCH //'
+}
+
+field() { echo "$2" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }
+us_to_ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }

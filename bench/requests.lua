@@ -1,0 +1,31 @@
+-- wrk script: cycles through the requests in the file named by the BENCH_REQUESTS environment
+-- variable, one per line: "GET <path>" or "POST <path> <json body>".
+local requests = {}
+local index = 0
+
+local file = assert(io.open(os.getenv("BENCH_REQUESTS"), "r"))
+for line in file:lines() do
+  local method, path, body = line:match("^(%u+) (%S+) ?(.*)$")
+  if method then
+    local headers = {}
+    if method == "POST" then headers["Content-Type"] = "application/json" end
+    local token = os.getenv("BENCH_TOKEN")
+    if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
+    table.insert(requests, wrk.format(method, path, headers, body ~= "" and body or nil))
+  end
+end
+file:close()
+assert(#requests > 0, "no requests in " .. os.getenv("BENCH_REQUESTS"))
+
+request = function()
+  index = index % #requests + 1
+  return requests[index]
+end
+
+-- One machine-readable line for the caller: status errors and latency percentiles in microseconds.
+done = function(summary, latency, requests_)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.status + summary.errors.timeout
+  io.write(string.format("BENCH requests=%d seconds=%.2f errors=%d p50=%d p99=%d\n",
+    summary.requests, summary.duration / 1e6, errors, latency:percentile(50), latency:percentile(99)))
+end

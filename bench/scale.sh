@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# make bench-scale: does a keyset page or an indexed lookup cost the same at 1,000,000 articles as
+# at 10,000? For each size: a database seeded once and kept under target/bench, the release server,
+# and wrk on one connection measuring median latency of three requests.
+#
+# Backend: PostgreSQL when one answers on $PG_TEST_HOST:$PG_TEST_PORT (databases bantin_bench_N are
+# kept between runs), SQLite files otherwise. BENCH_SCALE_SIZES and BENCH_DURATION override sizes
+# and seconds per workload.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZES=${BENCH_SCALE_SIZES:-"10000 1000000"}
+DURATION=${BENCH_DURATION:-10}
+PG_HOST=${PG_TEST_HOST:-127.0.0.1}
+PG_PORT=${PG_TEST_PORT:-5432}
+PG_ADMIN_URL=${PG_TEST_URL:-postgres://postgres@$PG_HOST:$PG_PORT/test}
+OUT=target/bench
+BIN=target/release/bantin
+PORT=${BENCH_PORT:-18080}
+mkdir -p "$OUT"
+
+source bench/common.sh
+require_wrk
+cargo build --release --bin bantin
+
+if (exec 3<>/dev/tcp/"$PG_HOST"/"$PG_PORT") 2>/dev/null; then BACKEND=postgres; else BACKEND=sqlite; fi
+echo "== bench-scale on $BACKEND, sizes: $SIZES, ${DURATION}s per workload"
+
+database_url() {
+  local size=$1
+  if [ "$BACKEND" = postgres ]; then echo "${PG_ADMIN_URL%/*}/bantin_bench_$size"; else echo "sqlite://$OUT/scale-$size.db?mode=rwc"; fi
+}
+
+prepare() {
+  local size=$1 url
+  url=$(database_url "$size")
+  if [ -f "$OUT/scale-$size.$BACKEND.ready" ]; then return; fi
+  if [ "$BACKEND" = postgres ]; then
+    psql_exec "DROP DATABASE IF EXISTS bantin_bench_$size WITH (FORCE)"
+    psql_exec "CREATE DATABASE bantin_bench_$size"
+  else
+    rm -f "$OUT/scale-$size.db" "$OUT/scale-$size.db-wal" "$OUT/scale-$size.db-shm"
+  fi
+  echo "-- seeding $size articles"
+  "$BIN" --database-url "$url" seed --count "$size" --seed 7 --anchor 2026-11-01T00:00:00Z --batch-size 2000
+  touch "$OUT/scale-$size.$BACKEND.ready"
+}
+
+declare -A P50
+for size in $SIZES; do
+  prepare "$size"
+  start_server "$(database_url "$size")"
+  requests_dir="$OUT/scale-$size-requests"
+  mkdir -p "$requests_dir"
+  echo 'POST /graphql {"query":"{ latest(first: 20) { nodes { slug title sapo url publishedAt cover { src alt } } } }"}' \
+    > "$requests_dir/latest.txt"
+  # A page deep in a section: walk the section by cursor, at most 10,000 articles in.
+  cursor=""; depth=0
+  while [ "$depth" -lt 10000 ]; do
+    page=$(curl -s "$BASE/api/v1/articles?category=thoi-su&limit=100${cursor:+&cursor=$cursor}")
+    next=$(echo "$page" | grep -o '"nextCursor":"[^"]*"' | cut -d'"' -f4 || true)
+    [ -z "$next" ] && break
+    cursor=$next; depth=$((depth + 100))
+    [ "$depth" -ge $((size / 40)) ] && break
+  done
+  echo "GET /api/v1/articles?category=thoi-su&limit=20&cursor=$cursor" > "$requests_dir/deep.txt"
+  # 1,000 article slugs from the newest pages.
+  : > "$requests_dir/article.txt"; cursor=""
+  for _ in $(seq 1 10); do
+    page=$(curl -s "$BASE/api/v1/latest?limit=100${cursor:+&cursor=$cursor}")
+    echo "$page" | grep -o '"slug":"[^"]*","url"' | cut -d'"' -f4 | sed 's|^|GET /api/v1/articles/|' >> "$requests_dir/article.txt"
+    cursor=$(echo "$page" | grep -o '"nextCursor":"[^"]*"' | cut -d'"' -f4 || true)
+    [ -z "$cursor" ] && break
+  done
+  for workload in latest deep article; do
+    result=$(run_wrk 1 1 "$DURATION" "$requests_dir/$workload.txt")
+    P50["$workload,$size"]=$(field p50 "$result")
+    echo "   $size $workload: $result"
+  done
+  stop_server
+done
+
+sizes=($SIZES)
+small=${sizes[0]}; large=${sizes[${#sizes[@]}-1]}
+{
+  echo "## bench-scale ($BACKEND, $(date -u +%Y-%m-%dT%H:%MZ))"
+  echo
+  echo "| workload | p50 at $small | p50 at $large | ratio |"
+  echo "|---|---:|---:|---:|"
+  for workload in latest deep article; do
+    a=${P50["$workload,$small"]}; b=${P50["$workload,$large"]}
+    echo "| $workload | $(us_to_ms "$a") ms | $(us_to_ms "$b") ms | $(ratio "$b" "$a") |"
+  done
+  echo
+  echo "latest: GraphQL latest(first: 20) teaser fields; deep: REST section page 20 items after a cursor up to 10,000 deep;"
+  echo "article: REST article by slug with its body, rotating over 1,000 slugs. One connection, ${DURATION}s each, after seeding."
+} | tee "$OUT/scale.md"
