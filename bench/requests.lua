@@ -1,21 +1,27 @@
 -- wrk script: cycles through the requests in the file named by the BENCH_REQUESTS environment
 -- variable, one per line: "GET <path>" or "POST <path> <json body>".
+local lines = {}
 local requests = {}
 local index = 0
 
 local file = assert(io.open(os.getenv("BENCH_REQUESTS"), "r"))
 for line in file:lines() do
   local method, path, body = line:match("^(%u+) (%S+) ?(.*)$")
-  if method then
-    local headers = {}
-    if method == "POST" then headers["Content-Type"] = "application/json" end
-    local token = os.getenv("BENCH_TOKEN")
-    if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
-    table.insert(requests, wrk.format(method, path, headers, body ~= "" and body or nil))
-  end
+  if method then table.insert(lines, { method = method, path = path, body = body }) end
 end
 file:close()
-assert(#requests > 0, "no requests in " .. os.getenv("BENCH_REQUESTS"))
+assert(#lines > 0, "no requests in " .. os.getenv("BENCH_REQUESTS"))
+
+-- Requests are formatted per thread, once wrk has set the Host header.
+init = function(args)
+  local token = os.getenv("BENCH_TOKEN")
+  for _, l in ipairs(lines) do
+    local headers = {}
+    if l.method == "POST" then headers["Content-Type"] = "application/json" end
+    if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
+    table.insert(requests, wrk.format(l.method, l.path, headers, l.body ~= "" and l.body or nil))
+  end
+end
 
 request = function()
   index = index % #requests + 1

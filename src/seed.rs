@@ -165,6 +165,7 @@ pub async fn seed(
         written += batch_len;
         progress(written, args.count);
     }
+    store.analyze().await.context("refreshing planner statistics")?;
     Ok(SeedReport { written, elapsed: started.elapsed() })
 }
 

@@ -16,7 +16,7 @@ use sea_orm::{
 use crate::{
     Store,
     entity::{article, article_author, article_tag, author, category, tag},
-    mapping::{self, db_err, stored_time},
+    mapping::{self, ArticleRow, db_err, stored_time},
 };
 
 /// A [`Visibility`] as a SQL condition. The public rule is [`Article::is_public_at`]'s.
@@ -133,7 +133,7 @@ async fn all_articles(
     query: Select<article::Entity>,
     context: &'static str,
 ) -> Result<Vec<Article>> {
-    query.all(db).await.map_err(db_err(context))?.into_iter().map(mapping::article).collect()
+    ArticleRow::select(query).all(db).await.map_err(db_err(context))?.into_iter().map(mapping::article).collect()
 }
 
 /// Orders sections as a tree: each parent followed by its children, siblings by folded name
@@ -168,9 +168,8 @@ impl ContentReader for Store {
     }
 
     async fn article_by_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
-        article::Entity::find()
-            .filter(visible(visibility))
-            .filter(article::Column::Slug.eq(slug))
+        let query = article::Entity::find().filter(visible(visibility)).filter(article::Column::Slug.eq(slug));
+        ArticleRow::select(query)
             .one(&self.reader)
             .await
             .map_err(db_err("loading an article by slug"))?

@@ -7,7 +7,7 @@ use bantin_domain::{
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, SqliteTransactionMode,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
 
@@ -31,6 +31,14 @@ impl Store {
             ..TransactionOptions::default()
         };
         self.writer.begin_with_options(options).await.map_err(db_err(what))
+    }
+
+    /// Refreshes the query planner's statistics after a bulk load. Without it PostgreSQL plans
+    /// page queries on a freshly seeded table as if it were empty (a sort of every row instead of
+    /// an index walk) until autovacuum catches up.
+    pub async fn analyze(&self) -> Result<()> {
+        self.writer.execute_unprepared("ANALYZE").await.map_err(db_err("analyzing tables"))?;
+        Ok(())
     }
 
     /// Articles stored in any status; `0` means a fresh database.
