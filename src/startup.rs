@@ -24,6 +24,7 @@ impl Application {
             format!("cannot listen on {} (is another server using it? try --bind)", settings.http.bind)
         })?;
         let port = listener.local_addr()?.port();
+        actix_web::rt::spawn(store.follow_changes());
         let store = Arc::new(store);
         let state = AppState::new(store.clone(), store, keys, settings.api_config());
         let server = HttpServer::new(move || {

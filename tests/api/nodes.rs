@@ -131,6 +131,38 @@ async fn a_change_through_one_node_is_visible_through_another_at_once() {
     }
 }
 
+async fn content_version(node: &Node) -> u64 {
+    let mut response = awc::Client::default()
+        .get(format!("{}/healthz", node.address))
+        .send()
+        .await
+        .expect("healthz answers");
+    let body: Value = serde_json::from_slice(&response.body().await.expect("body")).expect("json");
+    body["contentVersion"].as_u64().expect("contentVersion")
+}
+
+#[actix_web::test]
+async fn other_nodes_learn_of_a_change_within_a_second() {
+    let database = prepared_database().await;
+    let (a, b) = (start_node(&database.url, &[]).await, start_node(&database.url, &[]).await);
+    let token = login(&a).await;
+    // Let B's listener settle (its first poll or LISTEN) before the write.
+    actix_web::rt::time::sleep(Duration::from_millis(600)).await;
+    let before = content_version(&b).await;
+    let written = Instant::now();
+    post(&a, Some(&token), "mutation { createTag(name: \"Tin nóng\") { slug } }", json!({})).await;
+    let mut seen = None;
+    while written.elapsed() < Duration::from_secs(3) {
+        if content_version(&b).await > before {
+            seen = Some(written.elapsed());
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(25)).await;
+    }
+    let seen = seen.expect("node B never heard of the change");
+    assert!(seen < Duration::from_secs(1), "node B heard of the change after {seen:?}");
+}
+
 #[actix_web::test]
 async fn writers_on_two_nodes_saving_one_revision_get_exactly_one_success() {
     let database = prepared_database().await;

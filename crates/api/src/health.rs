@@ -10,7 +10,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     match state.content.ping().await {
-        Ok(()) => Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))),
+        Ok(()) => Ok(HttpResponse::Ok()
+            .json(serde_json::json!({ "status": "ok", "contentVersion": state.content.content_version() }))),
         Err(err) => {
             tracing::warn!(error = %err, "health check failed");
             Err(ApiError::new(

@@ -56,6 +56,10 @@ pub trait ContentReader: Send + Sync {
     /// Answers when the database answers.
     async fn ping(&self) -> Result<()>;
 
+    /// Moves whenever content changes on any node (within a second for other nodes); anything
+    /// derived from content and kept around is stale once it moves.
+    fn content_version(&self) -> u64;
+
     async fn article_by_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>>;
 
     async fn articles(

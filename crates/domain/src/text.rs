@@ -214,7 +214,8 @@ mod tests {
 
     #[test]
     fn the_fast_letter_test_agrees_with_unicode_for_every_vietnamese_and_latin_character() {
-        for c in ('\u{0}'..='\u{2FF}').chain('\u{1E00}'..='\u{1EFF}').chain(['—', '…', '“', '中', '٣']) {
+        for c in ('\u{0}'..='\u{2FF}').chain('\u{1E00}'..='\u{1EFF}').chain(['—', '…', '“', '中', '٣'])
+        {
             assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
         }
     }

@@ -5,6 +5,7 @@
 //! sea-query so that one code path serves both backends. This crate must not depend on the API
 //! crate or on any HTTP or GraphQL framework.
 
+mod changes;
 mod entity;
 mod mapping;
 mod newsroom;
@@ -64,6 +65,7 @@ pub struct Store {
     reader: DatabaseConnection,
     writer: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    version: Arc<changes::ContentVersion>,
 }
 
 impl Store {
@@ -95,7 +97,7 @@ impl Store {
             }
             None => writer.clone(),
         };
-        Ok(Store { reader, writer, statements })
+        Ok(Store { reader, writer, statements, version: Arc::default() })
     }
 
     /// Applies pending migrations; returns how many were applied.
@@ -106,6 +108,20 @@ impl Store {
             .len();
         Migrator::up(&self.writer, None).await.map_err(mapping::db_err("applying migrations"))?;
         Ok(pending)
+    }
+
+    /// Follows content changes made by other nodes (PostgreSQL `LISTEN/NOTIFY`, SQLite
+    /// `data_version`) into [`Store::content_version`]. The server spawns it once; it runs until the
+    /// process ends.
+    pub fn follow_changes(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        changes::follow(self.reader.clone(), Arc::clone(&self.version))
+    }
+
+    /// Records that content changed: this node's version moves at once, other nodes' on
+    /// notification. Call after the write committed.
+    pub(crate) async fn changed(&self) {
+        self.version.bump();
+        changes::announce(&self.writer).await;
     }
 
     /// SQL statements executed since the store was opened (both pools). Tests use it to prove

@@ -527,6 +527,7 @@ impl NewsroomStore for Store {
         write_links(&txn, model.id, &content, None).await?;
         store_revision(&txn, &model, &content, &["created".to_owned()], by).await?;
         txn.commit().await.map_err(db_err("committing a new article"))?;
+        self.changed().await;
         mapping::article(model)
     }
 
@@ -645,6 +646,7 @@ impl NewsroomStore for Store {
             .ok_or_else(|| Error::not_found("article", id.to_string()))?;
         store_revision(&txn, &stored, &content, &changed, by).await?;
         txn.commit().await.map_err(db_err("committing an article change"))?;
+        self.changed().await;
         mapping::article(stored)
     }
 
@@ -670,6 +672,7 @@ impl NewsroomStore for Store {
             .update(&self.writer)
             .await
             .map_err(|err| not_found_or(err, "category", id.0))?;
+        self.changed().await;
         Ok(mapping::category(model))
     }
 
@@ -695,7 +698,9 @@ impl NewsroomStore for Store {
         if deleted.rows_affected == 0 {
             return Err(Error::not_found("category", id.to_string()));
         }
-        txn.commit().await.map_err(db_err("committing a category deletion"))
+        txn.commit().await.map_err(db_err("committing a category deletion"))?;
+        self.changed().await;
+        Ok(())
     }
 
     async fn create_tag(&self, new: NewTag) -> Result<Tag> {
@@ -711,6 +716,7 @@ impl NewsroomStore for Store {
             .update(&self.writer)
             .await
             .map_err(|err| not_found_or(err, "tag", id.0))?;
+        self.changed().await;
         Ok(mapping::tag(model))
     }
 
@@ -750,6 +756,7 @@ impl NewsroomStore for Store {
             .map_err(db_err("moving tag links"))?;
         tag::Entity::delete_by_id(from.0).exec(&txn).await.map_err(db_err("deleting a merged tag"))?;
         txn.commit().await.map_err(db_err("committing a tag merge"))?;
+        self.changed().await;
         Ok(mapping::tag(target))
     }
 
@@ -785,6 +792,7 @@ impl NewsroomStore for Store {
             .update(&self.writer)
             .await
             .map_err(|err| not_found_or(err, "author", id.0))?;
+        self.changed().await;
         Ok(mapping::author(model))
     }
 
@@ -804,6 +812,7 @@ impl NewsroomStore for Store {
         if deleted.rows_affected == 0 {
             return Err(Error::not_found("author", id.to_string()));
         }
+        self.changed().await;
         Ok(())
     }
 }

@@ -133,7 +133,13 @@ async fn all_articles(
     query: Select<article::Entity>,
     context: &'static str,
 ) -> Result<Vec<Article>> {
-    ArticleRow::select(query).all(db).await.map_err(db_err(context))?.into_iter().map(mapping::article).collect()
+    ArticleRow::select(query)
+        .all(db)
+        .await
+        .map_err(db_err(context))?
+        .into_iter()
+        .map(mapping::article)
+        .collect()
 }
 
 /// Orders sections as a tree: each parent followed by its children, siblings by folded name
@@ -163,12 +169,17 @@ fn by_folded_name<T>(mut items: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> {
 
 #[async_trait]
 impl ContentReader for Store {
+    fn content_version(&self) -> u64 {
+        self.version.get()
+    }
+
     async fn ping(&self) -> Result<()> {
         self.reader.ping().await.map_err(db_err("pinging the database"))
     }
 
     async fn article_by_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
-        let query = article::Entity::find().filter(visible(visibility)).filter(article::Column::Slug.eq(slug));
+        let query =
+            article::Entity::find().filter(visible(visibility)).filter(article::Column::Slug.eq(slug));
         ArticleRow::select(query)
             .one(&self.reader)
             .await

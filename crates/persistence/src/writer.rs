@@ -7,8 +7,8 @@ use bantin_domain::{
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
 use crate::{
@@ -66,6 +66,7 @@ impl Store {
             stored.extend(models.into_iter().map(mapping::author));
         }
         txn.commit().await.map_err(db_err("committing authors"))?;
+        self.changed().await;
         Ok(stored)
     }
 
@@ -90,6 +91,7 @@ impl Store {
             stored.extend(models.into_iter().map(mapping::tag));
         }
         txn.commit().await.map_err(db_err("committing tags"))?;
+        self.changed().await;
         Ok(stored)
     }
 
@@ -106,6 +108,7 @@ impl Store {
             .exec_with_returning(&self.writer)
             .await
             .map_err(db_err("storing a category"))?;
+        self.changed().await;
         Ok(mapping::category(stored))
     }
 
@@ -173,6 +176,7 @@ impl Store {
                 .map_err(db_err("storing article tags"))?;
         }
         txn.commit().await.map_err(db_err("committing articles"))?;
+        self.changed().await;
         Ok(ids)
     }
 
