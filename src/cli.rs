@@ -50,6 +50,10 @@ async fn open_store(database: &DatabaseSettings) -> anyhow::Result<Store> {
     if applied > 0 {
         tracing::info!(migrations.applied = applied, "database migrated");
     }
+    let indexed = store.index_unindexed().await.context("indexing articles for search")?;
+    if indexed > 0 {
+        tracing::info!(articles = indexed, "indexed articles for search");
+    }
     Ok(store)
 }
 

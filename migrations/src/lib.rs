@@ -12,6 +12,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_create_content_tables;
 mod m20261126_000002_create_editorial_tables;
+mod m20261126_000003_create_search_index;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_create_content_tables::Migration),
             Box::new(m20261126_000002_create_editorial_tables::Migration),
+            Box::new(m20261126_000003_create_search_index::Migration),
         ]
     }
 }

@@ -14,5 +14,6 @@ mod nodes;
 mod pagination;
 mod rest;
 mod schema;
+mod search;
 mod seed;
 mod visibility;

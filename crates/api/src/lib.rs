@@ -12,6 +12,7 @@ pub mod graphql;
 mod health;
 mod lookup;
 pub mod rest;
+mod search;
 mod state;
 
 use actix_web::web;

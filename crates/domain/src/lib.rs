@@ -12,6 +12,7 @@ pub mod error;
 pub mod newsroom;
 pub mod page;
 pub mod repository;
+pub mod search;
 pub mod text;
 pub mod user;
 

@@ -79,6 +79,15 @@ pub trait ContentReader: Send + Sync {
         visibility: Visibility,
     ) -> Result<Vec<Article>>;
 
+    /// Up to [`crate::search::MAX_CANDIDATES`] articles matching every term of `query`, with the
+    /// backend's text rank; [`crate::search::rank`] orders them.
+    async fn search(
+        &self,
+        query: &crate::search::SearchQuery,
+        filter: &crate::search::SearchFilter,
+        visibility: Visibility,
+    ) -> Result<Vec<crate::search::Candidate>>;
+
     /// Bodies of the given articles (batched for dataloaders).
     async fn bodies(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Body>>;
 

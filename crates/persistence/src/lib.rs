@@ -10,6 +10,7 @@ mod entity;
 mod mapping;
 mod newsroom;
 mod reader;
+mod search;
 mod writer;
 
 use std::{
@@ -108,6 +109,23 @@ impl Store {
             .len();
         Migrator::up(&self.writer, None).await.map_err(mapping::db_err("applying migrations"))?;
         Ok(pending)
+    }
+
+    /// Indexes articles stored before the search index existed (or by an older version), in
+    /// batches; returns how many. `bantin serve`, `migrate` and `seed` run it after migrating.
+    pub async fn index_unindexed(&self) -> Result<usize> {
+        let mut indexed = 0;
+        loop {
+            let ids = search::unindexed(&self.writer, 500).await?;
+            if ids.is_empty() {
+                return Ok(indexed);
+            }
+            let entries = search::entries_for(&self.writer, &ids).await?;
+            let txn = self.begin_write("starting to index articles").await?;
+            search::write(&txn, &entries).await?;
+            txn.commit().await.map_err(mapping::db_err("committing the index"))?;
+            indexed += ids.len();
+        }
     }
 
     /// Follows content changes made by other nodes (PostgreSQL `LISTEN/NOTIFY`, SQLite

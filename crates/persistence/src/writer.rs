@@ -169,6 +169,12 @@ impl Store {
                 .await
                 .map_err(db_err("storing bylines"))?;
         }
+        let entries: Vec<_> = articles
+            .iter()
+            .zip(&ids)
+            .map(|(a, id)| crate::search::IndexEntry::new(id.0, &a.title, &a.sapo, &a.body.plain_text()))
+            .collect();
+        crate::search::write(&txn, &entries).await?;
         for chunk in tags.chunks(ROWS_PER_INSERT * 4) {
             article_tag::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(&txn)

@@ -8,6 +8,7 @@ mod loaders;
 mod newsroom;
 mod objects;
 mod query;
+mod search;
 
 pub use newsroom::MIN_PASSWORD_CHARS;
 
@@ -25,7 +26,7 @@ use objects::ArticleConnection;
 
 /// The query root: each area contributes its own object.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(query::ContentQuery, newsroom::NewsroomQuery);
+pub struct QueryRoot(query::ContentQuery, search::SearchQueryRoot, newsroom::NewsroomQuery);
 
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(newsroom::NewsroomMutation);

@@ -202,6 +202,17 @@ pub struct PageInfo {
     end_cursor: Option<String>,
 }
 
+impl PageInfo {
+    pub fn new(
+        has_next_page: bool,
+        has_previous_page: bool,
+        start_cursor: Option<String>,
+        end_cursor: Option<String>,
+    ) -> PageInfo {
+        PageInfo { has_next_page, has_previous_page, start_cursor, end_cursor }
+    }
+}
+
 impl ArticleConnection {
     fn node(&self, article: &Article) -> ArticleObject {
         ArticleObject { article: article.clone(), page: Arc::clone(&self.loader) }

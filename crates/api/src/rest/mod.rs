@@ -27,6 +27,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route("/publication", web::get().to(publication))
             .route("/latest", web::get().to(latest))
             .route("/articles", web::get().to(articles))
+            .route("/search", web::get().to(search))
             .route("/articles/{slug}", web::get().to(article))
             .route("/articles/{slug}/related", web::get().to(related))
             .route("/categories", web::get().to(categories))
@@ -75,6 +76,19 @@ struct ArticlesParams {
     category: Option<String>,
     tag: Option<String>,
     author: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchParams {
+    q: Option<String>,
+    limit: Option<String>,
+    cursor: Option<String>,
+    category: Option<String>,
+    tag: Option<String>,
+    author: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +173,58 @@ async fn articles(
     };
     let filter = resolve_filter(state.content.as_ref(), slugs).await?;
     article_list(&state, &filter, &page).await
+}
+
+fn time_param(value: Option<&str>, name: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    value
+        .map(|v| {
+            chrono::DateTime::parse_from_rfc3339(v).map(|t| t.with_timezone(&chrono::Utc)).map_err(|_| {
+                Error::invalid(
+                    name,
+                    format!("must be an RFC 3339 time like 2026-06-26T00:00:00+07:00, got '{v}'"),
+                )
+            })
+        })
+        .transpose()
+}
+
+async fn search(
+    state: web::Data<AppState>,
+    params: web::Query<SearchParams>,
+) -> Result<HttpResponse, ApiError> {
+    let query =
+        params.q.as_deref().ok_or_else(|| Error::invalid("q", "is required: /api/v1/search?q=bac+giang"))?;
+    let request = crate::search::SearchRequest {
+        query: (query, "q"),
+        slugs: FilterSlugs {
+            category: params.category.as_deref().map(|s| (s, "category")),
+            tag: params.tag.as_deref().map(|s| (s, "tag")),
+            author: params.author.as_deref().map(|s| (s, "author")),
+            exclude_slug: None,
+        },
+        from: time_param(params.from.as_deref(), "from")?,
+        to: time_param(params.to.as_deref(), "to")?,
+        first: (int_param(params.limit.as_deref(), "limit")?, "limit"),
+        after: (params.cursor.as_deref(), "cursor"),
+        visibility: Visibility::public_now(),
+    };
+    let page = crate::search::run(state.content.as_ref(), request).await?;
+    let articles: Vec<Article> = page.hits.iter().map(|h| h.article.clone()).collect();
+    let teasers = teasers(&state, articles).await?;
+    let items: Vec<SearchItem> = page
+        .hits
+        .into_iter()
+        .zip(teasers)
+        .map(|(hit, teaser)| SearchItem {
+            teaser,
+            score: hit.score,
+            snippet: SnippetJson {
+                text: hit.snippet.text,
+                highlights: hit.snippet.highlights.into_iter().map(|(s, e)| [s, e]).collect(),
+            },
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(SearchList { items, next_cursor: page.next_cursor, total: page.total }))
 }
 
 async fn public_article(state: &AppState, slug: &str) -> Result<Article, ApiError> {

@@ -175,3 +175,29 @@ impl From<&Publication> for PublicationJson {
         }
     }
 }
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SnippetJson {
+    pub text: String,
+    /// `[start, end)` character offsets of matched words in `text`.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchItem {
+    #[serde(flatten)]
+    pub teaser: ArticleTeaser,
+    pub score: f64,
+    pub snippet: SnippetJson,
+}
+
+/// A search answers like every list, plus how many results were ranked.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchList {
+    pub items: Vec<SearchItem>,
+    pub next_cursor: Option<String>,
+    pub total: usize,
+}

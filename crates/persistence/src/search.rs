@@ -1,0 +1,225 @@
+//! Full-text search: writing the index and finding candidates. The one place where SQL differs
+//! between SQLite (FTS5) and PostgreSQL (`tsvector`); both index the same folded tokens, which
+//! [`bantin_domain::search::index_text`] produces.
+
+use std::collections::HashMap;
+
+use bantin_domain::{
+    Error, Result, Visibility,
+    search::{Candidate, MAX_CANDIDATES, SearchFilter, SearchQuery, index_text},
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement, Value,
+    sea_query::{Alias, Expr, ExprTrait, Order, Query},
+};
+
+use crate::{
+    entity::{article, article_author, article_tag},
+    mapping::{self, ArticleRow, db_err, stored_time},
+    reader::visible,
+};
+
+/// What one article contributes to the index, already folded.
+pub(crate) struct IndexEntry {
+    pub id: i64,
+    pub title: String,
+    pub sapo: String,
+    pub body: String,
+}
+
+impl IndexEntry {
+    pub(crate) fn new(id: i64, title: &str, sapo: &str, body_text: &str) -> IndexEntry {
+        IndexEntry { id, title: index_text(title), sapo: index_text(sapo), body: index_text(body_text) }
+    }
+}
+
+/// Rows per index INSERT (four values each).
+const ENTRIES_PER_INSERT: usize = 200;
+
+/// Writes (or rewrites) index entries, in the caller's transaction.
+pub(crate) async fn write(db: &impl ConnectionTrait, entries: &[IndexEntry]) -> Result<()> {
+    let backend = db.get_database_backend();
+    for chunk in entries.chunks(ENTRIES_PER_INSERT) {
+        if backend == DatabaseBackend::Sqlite {
+            // A contentless FTS5 row is replaced by deleting it first.
+            let ids = chunk.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(",");
+            db.execute_unprepared(&format!("DELETE FROM article_search WHERE rowid IN ({ids})"))
+                .await
+                .map_err(db_err("clearing search entries"))?;
+        }
+        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
+        let mut rows = Vec::with_capacity(chunk.len());
+        for entry in chunk {
+            let n = values.len();
+            rows.push(match backend {
+                DatabaseBackend::Postgres => format!(
+                    "(${}, setweight(to_tsvector('simple', ${}), 'A') || setweight(to_tsvector('simple', ${}), 'B') \
+                     || setweight(to_tsvector('simple', ${}), 'C'))",
+                    n + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4
+                ),
+                _ => "(?, ?, ?, ?)".to_owned(),
+            });
+            values.extend([
+                entry.id.into(),
+                entry.title.clone().into(),
+                entry.sapo.clone().into(),
+                entry.body.clone().into(),
+            ]);
+        }
+        let sql = match backend {
+            DatabaseBackend::Postgres => format!(
+                "INSERT INTO article_search (article_id, document) VALUES {} \
+                 ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
+                rows.join(", ")
+            ),
+            _ => format!("INSERT INTO article_search (rowid, title, sapo, body) VALUES {}", rows.join(", ")),
+        };
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await
+            .map_err(db_err("writing search entries"))?;
+    }
+    Ok(())
+}
+
+/// Articles that have no index entry yet (stored before the index existed), oldest first.
+pub(crate) async fn unindexed(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<i64>> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DatabaseBackend::Postgres => format!(
+            "SELECT id FROM articles WHERE NOT EXISTS (SELECT 1 FROM article_search s WHERE s.article_id = articles.id) \
+             ORDER BY id LIMIT {limit}"
+        ),
+        _ => format!(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT rowid FROM article_search) ORDER BY id LIMIT {limit}"
+        ),
+    };
+    let rows = db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .map_err(db_err("finding unindexed articles"))?;
+    rows.iter().map(|row| row.try_get::<i64>("", "id").map_err(db_err("reading an article id"))).collect()
+}
+
+/// Up to [`MAX_CANDIDATES`] articles matching every query term and the filter, visible under
+/// `visibility`, with the backend's text rank (higher is better), best first.
+pub(crate) async fn candidates(
+    db: &impl ConnectionTrait,
+    query: &SearchQuery,
+    search_filter: &SearchFilter,
+    visibility: Visibility,
+) -> Result<Vec<Candidate>> {
+    let filter = &search_filter.articles;
+    let range = (search_filter.from, search_filter.to);
+    let backend = db.get_database_backend();
+    let search = Alias::new("article_search");
+    // The query's terms are inlined as a SQL string literal: they are folded runs of letters and
+    // digits (see `SearchQuery::parse`), so no reader input reaches the database as syntax; quotes
+    // are doubled all the same.
+    let literal = |text: String| format!("'{}'", text.replace('\'', "''"));
+    let (rank, matches, join) = match backend {
+        DatabaseBackend::Postgres => {
+            let tsquery = literal(query.terms.join(" & "));
+            (
+                Expr::cust(format!(
+                    "ts_rank_cd(article_search.document, to_tsquery('simple', {tsquery}))::float8"
+                )),
+                Expr::cust(format!("article_search.document @@ to_tsquery('simple', {tsquery})")),
+                Expr::cust("article_search.article_id = articles.id"),
+            )
+        }
+        _ => {
+            let fts = literal(query.terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" "));
+            (
+                // bm25 is lower-is-better; weights favour title over sapo over body.
+                Expr::cust("-bm25(article_search, 10.0, 4.0, 1.0)"),
+                Expr::cust(format!("article_search MATCH {fts}")),
+                Expr::cust("article_search.rowid = articles.id"),
+            )
+        }
+    };
+    let mut select = Query::select();
+    select
+        .column((article::Entity, article::Column::Id))
+        .expr_as(rank, Alias::new("text_rank"))
+        .from(article::Entity)
+        .inner_join(search, join)
+        .and_where(matches)
+        .cond_where(visible(visibility))
+        .order_by_expr(Expr::cust("text_rank"), Order::Desc)
+        .limit(MAX_CANDIDATES as u64);
+    if let Some(category) = filter.category {
+        select.and_where(Expr::col((article::Entity, article::Column::CategoryId)).eq(category.0));
+    }
+    if let Some(tag) = filter.tag {
+        select.and_where(
+            Expr::col((article::Entity, article::Column::Id)).in_subquery(
+                Query::select()
+                    .column(article_tag::Column::ArticleId)
+                    .from(article_tag::Entity)
+                    .and_where(article_tag::Column::TagId.eq(tag.0))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(author) = filter.author {
+        select.and_where(
+            Expr::col((article::Entity, article::Column::Id)).in_subquery(
+                Query::select()
+                    .column(article_author::Column::ArticleId)
+                    .from(article_author::Entity)
+                    .and_where(article_author::Column::AuthorId.eq(author.0))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(from) = range.0 {
+        select.and_where(Expr::col((article::Entity, article::Column::PublishedAt)).gte(stored_time(from)));
+    }
+    if let Some(to) = range.1 {
+        select.and_where(Expr::col((article::Entity, article::Column::PublishedAt)).lte(stored_time(to)));
+    }
+    let rows = db.query_all(&select).await.map_err(db_err("searching"))?;
+    let ranked: Vec<(i64, f64)> = rows
+        .iter()
+        .map(|row| Ok((row.try_get::<i64>("", "id")?, row.try_get::<f64>("", "text_rank")?)))
+        .collect::<Result<_, sea_orm::DbErr>>()
+        .map_err(db_err("reading search results"))?;
+    if ranked.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut articles: HashMap<i64, ArticleRow> = ArticleRow::select(
+        article::Entity::find().filter(article::Column::Id.is_in(ranked.iter().map(|(id, _)| *id))),
+    )
+    .all(db)
+    .await
+    .map_err(db_err("loading search results"))?
+    .into_iter()
+    .map(|row| (row.id, row))
+    .collect();
+    ranked
+        .into_iter()
+        .filter_map(|(id, text_rank)| articles.remove(&id).map(|row| (row, text_rank)))
+        .map(|(row, text_rank)| Ok(Candidate { article: mapping::article(row)?, text_rank }))
+        .collect::<Result<Vec<_>>>()
+        .map_err(|err: Error| err)
+}
+
+/// The folded texts of existing articles, for indexing them.
+pub(crate) async fn entries_for(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<IndexEntry>> {
+    let models = article::Entity::find()
+        .filter(article::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+        .map_err(db_err("loading articles to index"))?;
+    models
+        .into_iter()
+        .map(|m| {
+            let body: bantin_domain::Body = serde_json::from_value(m.body)
+                .map_err(|err| Error::Unexpected(format!("article {} has a malformed body: {err}", m.id)))?;
+            Ok(IndexEntry::new(m.id, &m.title, &m.sapo, &body.plain_text()))
+        })
+        .collect()
+}
