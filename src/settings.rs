@@ -8,7 +8,7 @@ use bantin_api::{ApiConfig, GraphqlLimits, TokenLifetimes};
 use chrono::TimeDelta;
 
 use crate::keys::JwtSettings;
-use bantin_domain::Publication;
+use bantin_domain::{Publication, related::RelatedWeights};
 use bantin_persistence::StoreOptions;
 use clap::Args;
 
@@ -141,6 +141,42 @@ pub struct TokenSettings {
     pub preview_token_hours: i64,
 }
 
+/// How related articles are ranked (see `bantin_domain::related`).
+#[derive(Debug, Clone, Args)]
+pub struct RelatedSettings {
+    /// Weight per unit of inverse tag frequency of each shared tag.
+    #[arg(long, env = "BANTIN_RELATED_TAG_WEIGHT", default_value_t = RelatedWeights::default().tag)]
+    pub related_tag_weight: f64,
+    /// Bonus for the same section.
+    #[arg(long, env = "BANTIN_RELATED_CATEGORY_WEIGHT", default_value_t = RelatedWeights::default().category)]
+    pub related_category_weight: f64,
+    /// Weight of title and sapo similarity (syllable bigrams, 0 to 1).
+    #[arg(long, env = "BANTIN_RELATED_TEXT_WEIGHT", default_value_t = RelatedWeights::default().text)]
+    pub related_text_weight: f64,
+    /// Weight of closeness in time.
+    #[arg(long, env = "BANTIN_RELATED_RECENCY_WEIGHT", default_value_t = RelatedWeights::default().recency)]
+    pub related_recency_weight: f64,
+    /// Days over which the recency bonus falls to 1/e.
+    #[arg(long, env = "BANTIN_RELATED_RECENCY_DAYS", default_value_t = RelatedWeights::default().recency_days)]
+    pub related_recency_days: f64,
+    /// Candidates further apart in time are used only when too few nearer ones match.
+    #[arg(long, env = "BANTIN_RELATED_WINDOW_DAYS", default_value_t = RelatedWeights::default().window_days)]
+    pub related_window_days: i64,
+}
+
+impl RelatedSettings {
+    pub fn weights(&self) -> RelatedWeights {
+        RelatedWeights {
+            tag: self.related_tag_weight,
+            category: self.related_category_weight,
+            text: self.related_text_weight,
+            recency: self.related_recency_weight,
+            recency_days: self.related_recency_days,
+            window_days: self.related_window_days,
+        }
+    }
+}
+
 /// Everything `bantin serve` needs.
 #[derive(Debug, Clone, Args)]
 pub struct ServeSettings {
@@ -152,6 +188,8 @@ pub struct ServeSettings {
     pub jwt: JwtSettings,
     #[command(flatten)]
     pub tokens: TokenSettings,
+    #[command(flatten)]
+    pub related: RelatedSettings,
 }
 
 impl ServeSettings {
@@ -169,6 +207,7 @@ impl ServeSettings {
                 refresh: TimeDelta::days(self.tokens.refresh_token_days.max(1)),
                 preview: TimeDelta::hours(self.tokens.preview_token_hours.max(1)),
             },
+            related: self.related.weights(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_create_content_tables;
 mod m20261126_000002_create_editorial_tables;
 mod m20261126_000003_create_search_index;
+mod m20261126_000004_create_related_pins;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_create_content_tables::Migration),
             Box::new(m20261126_000002_create_editorial_tables::Migration),
             Box::new(m20261126_000003_create_search_index::Migration),
+            Box::new(m20261126_000004_create_related_pins::Migration),
         ]
     }
 }

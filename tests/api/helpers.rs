@@ -6,7 +6,7 @@ use awc::http::StatusCode;
 use bantin::{
     Application,
     keys::JwtSettings,
-    settings::{HttpSettings, PublicationSettings, ServeSettings, TokenSettings},
+    settings::{HttpSettings, PublicationSettings, RelatedSettings, ServeSettings, TokenSettings},
 };
 use bantin_domain::{
     ArticleId, ArticleStatus, AuthorId, Block, Body, CategoryId, CoverImage, NewArticle, NewAuthor,
@@ -126,6 +126,14 @@ pub fn serve_settings() -> ServeSettings {
             jwt_dev_key_file: "target/never-written.key".into(),
         },
         tokens: TokenSettings { access_token_minutes: 15, refresh_token_days: 30, preview_token_hours: 6 },
+        related: RelatedSettings {
+            related_tag_weight: 1.0,
+            related_category_weight: 1.0,
+            related_text_weight: 8.0,
+            related_recency_weight: 1.5,
+            related_recency_days: 30.0,
+            related_window_days: 365,
+        },
     }
 }
 
@@ -362,7 +370,7 @@ impl Newsroom {
         NewArticle {
             slug: slugify(story.title, "bai-viet"),
             title: story.title.into(),
-            sapo: format!("Ngày 26/6, {} được công bố.", story.title),
+            sapo: format!("Ngày 26/6, {}.", story.title),
             body: sample_body(story.title),
             cover: Some(CoverImage {
                 src: "https://img.example/cover.jpg".into(),

@@ -12,6 +12,7 @@ mod helpers;
 mod limits;
 mod nodes;
 mod pagination;
+mod related;
 mod rest;
 mod schema;
 mod search;

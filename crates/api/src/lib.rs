@@ -11,6 +11,7 @@ pub mod error;
 pub mod graphql;
 mod health;
 mod lookup;
+mod related;
 pub mod rest;
 mod search;
 mod state;

@@ -32,6 +32,7 @@ pub struct ApiConfig {
     /// Serve the GraphiQL IDE when a browser opens `/graphql`.
     pub graphiql: bool,
     pub tokens: TokenLifetimes,
+    pub related: bantin_domain::related::RelatedWeights,
 }
 
 /// How long each kind of credential lasts.
@@ -59,6 +60,7 @@ pub struct AppState {
     pub newsroom: Arc<dyn NewsroomStore>,
     pub keys: Arc<KeySet>,
     pub config: Arc<ApiConfig>,
+    pub related_cache: Arc<crate::related::RelatedCache>,
 }
 
 impl AppState {
@@ -68,6 +70,12 @@ impl AppState {
         keys: KeySet,
         config: ApiConfig,
     ) -> AppState {
-        AppState { content, newsroom, keys: Arc::new(keys), config: Arc::new(config) }
+        AppState {
+            content,
+            newsroom,
+            keys: Arc::new(keys),
+            config: Arc::new(config),
+            related_cache: Arc::default(),
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod editorial;
 pub mod error;
 pub mod newsroom;
 pub mod page;
+pub mod related;
 pub mod repository;
 pub mod search;
 pub mod text;

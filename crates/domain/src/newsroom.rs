@@ -231,6 +231,8 @@ pub trait NewsroomStore: Send + Sync {
         by: UserId,
     ) -> Result<Article>;
     async fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>>;
+    /// Replaces the articles pinned at the top of `id`'s related list, in order.
+    async fn set_related_pins(&self, id: ArticleId, pinned: &[ArticleId]) -> Result<()>;
 
     async fn create_category(&self, category: NewCategory) -> Result<Category>;
     async fn rename_category(&self, id: CategoryId, name: &str) -> Result<Category>;

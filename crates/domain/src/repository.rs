@@ -71,13 +71,15 @@ pub trait ContentReader: Send + Sync {
 
     async fn count_articles(&self, filter: &ArticleFilter, visibility: Visibility) -> Result<u64>;
 
-    /// Articles related to `article`, best first, never `article` itself.
-    async fn related_articles(
+    /// Articles related to `article`: pinned ones first, then the best ranked; never `article`
+    /// itself, never one `visibility` hides.
+    async fn related(
         &self,
         article: &Article,
         limit: u32,
+        weights: &crate::related::RelatedWeights,
         visibility: Visibility,
-    ) -> Result<Vec<Article>>;
+    ) -> Result<Vec<crate::related::RelatedItem>>;
 
     /// Up to [`crate::search::MAX_CANDIDATES`] articles matching every term of `query`, with the
     /// backend's text rank; [`crate::search::rank`] orders them.

@@ -10,6 +10,7 @@ mod entity;
 mod mapping;
 mod newsroom;
 mod reader;
+mod related;
 mod search;
 mod writer;
 

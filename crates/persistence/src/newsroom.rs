@@ -22,7 +22,7 @@ use crate::{
     Store,
     entity::{
         article, article_author, article_revision, article_tag, author, category, partner_token,
-        refresh_token, tag, user,
+        refresh_token, related_pin, tag, user,
     },
     mapping::{self, db_err, stored_time},
 };
@@ -670,6 +670,32 @@ impl NewsroomStore for Store {
             .await
             .map_err(db_err("listing revisions"))?;
         models.into_iter().map(to_revision).collect()
+    }
+
+    async fn set_related_pins(&self, id: ArticleId, pinned: &[ArticleId]) -> Result<()> {
+        let txn = self.begin_write("starting to pin related articles").await?;
+        related_pin::Entity::delete_many()
+            .filter(related_pin::Column::ArticleId.eq(id.0))
+            .exec(&txn)
+            .await
+            .map_err(db_err("clearing pinned related articles"))?;
+        let rows: Vec<_> = (0..)
+            .zip(pinned)
+            .map(|(position, pin)| related_pin::ActiveModel {
+                article_id: Set(id.0),
+                position: Set(position),
+                pinned_id: Set(pin.0),
+            })
+            .collect();
+        if !rows.is_empty() {
+            related_pin::Entity::insert_many(rows)
+                .exec_without_returning(&txn)
+                .await
+                .map_err(reference_err("an article"))?;
+        }
+        txn.commit().await.map_err(db_err("committing pinned related articles"))?;
+        self.changed().await;
+        Ok(())
     }
 
     async fn create_category(&self, new: NewCategory) -> Result<Category> {

@@ -208,57 +208,14 @@ impl ContentReader for Store {
         query.count(&self.reader).await.map_err(db_err("counting articles"))
     }
 
-    async fn related_articles(
+    async fn related(
         &self,
         article: &Article,
         limit: u32,
+        weights: &bantin_domain::related::RelatedWeights,
         visibility: Visibility,
-    ) -> Result<Vec<Article>> {
-        let tag_ids: Vec<i64> = article_tag::Entity::find()
-            .select_only()
-            .column(article_tag::Column::TagId)
-            .filter(article_tag::Column::ArticleId.eq(article.id.0))
-            .into_tuple()
-            .all(&self.reader)
-            .await
-            .map_err(db_err("loading an article's tags"))?;
-        let mut related = Vec::new();
-        if !tag_ids.is_empty() {
-            // Most shared tags first, then same section, then newest.
-            let shared = Expr::col((article_tag::Entity, article_tag::Column::TagId)).count();
-            let query = article::Entity::find()
-                .join(JoinType::InnerJoin, article::Relation::ArticleTag.def())
-                .filter(visible(visibility))
-                .filter(article_tag::Column::TagId.is_in(tag_ids))
-                .filter(article::Column::Id.ne(article.id.0))
-                .group_by(Expr::col((article::Entity, article::Column::Id)))
-                .order_by(shared, Order::Desc)
-                .order_by(
-                    Expr::col((article::Entity, article::Column::CategoryId)).eq(article.category_id.0),
-                    Order::Desc,
-                )
-                .order_by(Expr::col((article::Entity, article::Column::PublishedAt)), Order::Desc)
-                .order_by(Expr::col((article::Entity, article::Column::Id)), Order::Desc)
-                .limit(u64::from(limit));
-            related = all_articles(&self.reader, query, "ranking related articles").await?;
-        }
-        if related.len() < limit as usize {
-            let mut query = article::Entity::find()
-                .filter(visible(visibility))
-                .filter(article::Column::CategoryId.eq(article.category_id.0))
-                .filter(article::Column::Id.ne(article.id.0));
-            if !related.is_empty() {
-                query = query.filter(article::Column::Id.is_not_in(related.iter().map(|a| a.id.0)));
-            }
-            let query = query
-                .order_by(article::Column::PublishedAt, Order::Desc)
-                .order_by(article::Column::Id, Order::Desc)
-                .limit((limit as usize - related.len()) as u64);
-            related.extend(
-                all_articles(&self.reader, query, "filling related articles from the section").await?,
-            );
-        }
-        Ok(related)
+    ) -> Result<Vec<bantin_domain::related::RelatedItem>> {
+        crate::related::related(&self.reader, article, limit as usize, weights, visibility).await
     }
 
     async fn search(

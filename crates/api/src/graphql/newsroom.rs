@@ -623,6 +623,47 @@ impl NewsroomMutation {
         .await
     }
 
+    /// Pins articles (by slug, in order) at the top of an article's related list; `[]` unpins.
+    async fn set_related_pins(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        slugs: Vec<String>,
+    ) -> Result<Vec<ArticleObject>> {
+        let id = article_id(&id)?;
+        authorized_article(ctx, id, Action::PublishArticle).await?;
+        if slugs.len() > crate::rest::MAX_RELATED as usize {
+            return Err(graphql_error(Error::invalid(
+                "slugs",
+                format!("at most {} pins", crate::rest::MAX_RELATED),
+            )));
+        }
+        let state = state(ctx)?;
+        let mut pinned = Vec::with_capacity(slugs.len());
+        for slug in &slugs {
+            let article =
+                state.newsroom.article_by_slug_any_status(slug).await.map_err(graphql_error)?.ok_or_else(
+                    || graphql_error(Error::invalid("slugs", format!("no article has the slug '{slug}'"))),
+                )?;
+            if article.id == id {
+                return Err(graphql_error(Error::invalid("slugs", "an article cannot be related to itself")));
+            }
+            if !pinned.contains(&article.id) {
+                pinned.push(article.id);
+            }
+        }
+        state.newsroom.set_related_pins(id, &pinned).await.map_err(graphql_error)?;
+        let article = state
+            .newsroom
+            .article_by_id(id)
+            .await
+            .map_err(graphql_error)?
+            .ok_or_else(|| graphql_error(Error::not_found("article", id.to_string())))?;
+        let related =
+            crate::related::public(state, &article, crate::rest::MAX_RELATED).await.map_err(graphql_error)?;
+        Ok(ArticleObject::list(state, related))
+    }
+
     /// A read-only link token for one article (for a frontend's preview page).
     async fn preview_token(&self, ctx: &Context<'_>, id: ID) -> Result<PreviewLink> {
         let id = article_id(&id)?;

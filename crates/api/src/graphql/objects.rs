@@ -167,13 +167,58 @@ impl ArticleObject {
             ))
         })?;
         let state = ctx.data::<AppState>()?;
-        let related = state
-            .content
-            .related_articles(&self.article, limit, Visibility::public_now())
-            .await
-            .map_err(graphql_error)?;
+        let related = crate::related::public(state, &self.article, limit).await.map_err(graphql_error)?;
         Ok(ArticleObject::list(state, related))
     }
+
+    /// Newsroom only: the related list with each ranked article's score parts, to tune the
+    /// weights. Pinned articles come first and have no score.
+    #[graphql(complexity = "first.clamp(0, crate::rest::MAX_RELATED as i32) as usize * child_complexity")]
+    async fn related_explain(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 6)] first: i32,
+    ) -> Result<Vec<RelatedScore>> {
+        let caller = ctx.data::<crate::caller::Caller>().unwrap_or(&crate::caller::Caller::Anonymous);
+        let (_, role) = caller.user().map_err(graphql_error)?;
+        bantin_domain::editorial::authorize(role, bantin_domain::editorial::Action::ViewDrafts, None)
+            .map_err(graphql_error)?;
+        let limit = u32::try_from(first.clamp(1, crate::rest::MAX_RELATED as i32)).unwrap_or(6);
+        let state = ctx.data::<AppState>()?;
+        let items = crate::related::explained(state, &self.article, limit).await.map_err(graphql_error)?;
+        let articles = ArticleObject::list(state, items.iter().map(|i| i.article.clone()).collect());
+        Ok(items
+            .into_iter()
+            .zip(articles)
+            .map(|(item, article)| {
+                let parts = item.score.unwrap_or_default();
+                RelatedScore {
+                    article,
+                    pinned: item.score.is_none(),
+                    total: parts.total,
+                    tags: parts.tags,
+                    category: parts.category,
+                    text: parts.text,
+                    recency: parts.recency,
+                }
+            })
+            .collect())
+    }
+}
+
+/// Why an article is related: its score, part by part.
+#[derive(SimpleObject)]
+pub struct RelatedScore {
+    article: ArticleObject,
+    /// Pinned by an editor (then the parts are zero).
+    pinned: bool,
+    total: f64,
+    /// Shared tags, weighted by how rare each is.
+    tags: f64,
+    category: f64,
+    /// Similar title and sapo.
+    text: f64,
+    recency: f64,
 }
 
 /// A page of articles.

@@ -272,7 +272,7 @@ async fn related(
         }
     };
     let article = public_article(&state, &slug).await?;
-    let related = state.content.related_articles(&article, limit, Visibility::public_now()).await?;
+    let related = crate::related::public(&state, &article, limit).await?;
     let items = teasers(&state, related).await?;
     Ok(HttpResponse::Ok().json(List { items, next_cursor: None }))
 }

@@ -9,5 +9,6 @@ pub mod author;
 pub mod category;
 pub mod partner_token;
 pub mod refresh_token;
+pub mod related_pin;
 pub mod tag;
 pub mod user;

@@ -1,0 +1,57 @@
+//! Related articles for both transports, with a per-article cache: ranking reads several indexes,
+//! and an article page asks for the same list on every view. The cache keys on the content
+//! version, so any write anywhere (which may change tags, sections or text that rank) makes every
+//! entry stale at once.
+
+use std::{collections::HashMap, sync::Mutex};
+
+use bantin_domain::{Article, ArticleId, Result, Visibility, related::RelatedItem};
+
+use crate::AppState;
+
+/// Entries kept before the cache starts over; each is one short list.
+const CAPACITY: usize = 10_000;
+
+/// (article, how many) → (content version it was ranked at, the list).
+type Entries = HashMap<(ArticleId, u32), (u64, Vec<Article>)>;
+
+#[derive(Default)]
+pub struct RelatedCache {
+    entries: Mutex<Entries>,
+}
+
+impl RelatedCache {
+    fn get(&self, key: (ArticleId, u32), version: u64) -> Option<Vec<Article>> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(&key).filter(|(v, _)| *v == version).map(|(_, list)| list.clone())
+    }
+
+    fn put(&self, key: (ArticleId, u32), version: u64, list: Vec<Article>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CAPACITY {
+                entries.clear();
+            }
+            entries.insert(key, (version, list));
+        }
+    }
+}
+
+/// The public related list of `article`.
+pub(crate) async fn public(state: &AppState, article: &Article, limit: u32) -> Result<Vec<Article>> {
+    // Read the version before ranking: a write during ranking then leaves this entry stale.
+    let version = state.content.content_version();
+    let key = (article.id, limit);
+    if let Some(list) = state.related_cache.get(key, version) {
+        return Ok(list);
+    }
+    let items =
+        state.content.related(article, limit, &state.config.related, Visibility::public_now()).await?;
+    let list: Vec<Article> = items.into_iter().map(|i| i.article).collect();
+    state.related_cache.put(key, version, list.clone());
+    Ok(list)
+}
+
+/// The same list with each ranked item's score parts (for editors tuning the weights).
+pub(crate) async fn explained(state: &AppState, article: &Article, limit: u32) -> Result<Vec<RelatedItem>> {
+    state.content.related(article, limit, &state.config.related, Visibility::public_now()).await
+}

@@ -1,0 +1,323 @@
+//! Related articles: how a candidate is scored against the article being read. Pure arithmetic;
+//! the persistence crate finds candidates from indexes (tag postings, the section, the text
+//! index) and this module orders them.
+//!
+//! Score parts: shared tags weighted by inverse frequency (a rare tag like "lễ hội hoa ban" says
+//! more than a province), the same section, similar title and sapo (Vietnamese syllable bigrams
+//! over folded text: "bắc giang", "du lịch" carry meaning that single syllables do not), and
+//! closeness in time (a story from last week beats one from two years ago).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::{
+    article::{Article, TagId},
+    text::fold,
+};
+
+/// Tunable weights (from configuration).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RelatedWeights {
+    /// Per unit of inverse tag frequency (`ln(1 + N / df)`).
+    pub tag: f64,
+    pub category: f64,
+    /// Times the Jaccard similarity of title and sapo bigrams (0 to 1).
+    pub text: f64,
+    /// Times `exp(-days apart / recency_days)`.
+    pub recency: f64,
+    pub recency_days: f64,
+    /// Candidates further apart than this are used only when too few nearer ones exist.
+    pub window_days: i64,
+}
+
+impl Default for RelatedWeights {
+    fn default() -> Self {
+        RelatedWeights {
+            tag: 1.0,
+            category: 1.0,
+            text: 6.0,
+            recency: 1.5,
+            recency_days: 30.0,
+            window_days: 365,
+        }
+    }
+}
+
+/// The source article as scoring needs it.
+#[derive(Debug, Clone)]
+pub struct RelatedSource {
+    pub article: Article,
+    pub tags: Vec<TagId>,
+    pub bigrams: HashSet<String>,
+}
+
+impl RelatedSource {
+    pub fn new(article: Article, tags: Vec<TagId>) -> RelatedSource {
+        let bigrams = bigrams(&format!("{} {}", article.title, article.sapo));
+        RelatedSource { article, tags, bigrams }
+    }
+}
+
+/// One candidate with the source's tags it carries.
+#[derive(Debug, Clone)]
+pub struct RelatedCandidate {
+    pub article: Article,
+    pub shared_tags: Vec<TagId>,
+}
+
+/// A candidate's score, part by part (editors see these to tune the weights).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ScoreParts {
+    pub tags: f64,
+    pub category: f64,
+    pub text: f64,
+    pub recency: f64,
+    pub total: f64,
+}
+
+/// One related article: pinned by an editor (no score), or ranked.
+#[derive(Debug, Clone)]
+pub struct RelatedItem {
+    pub article: Article,
+    pub score: Option<ScoreParts>,
+}
+
+/// Adjacent pairs of folded syllables. Pairs with a number are left out: dates open most sapos
+/// ("Ngày 26/6, ...") and would make every story of a day look alike.
+pub fn bigrams(text: &str) -> HashSet<String> {
+    let words: Vec<String> = fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let is_number = |w: &str| w.chars().any(|c| c.is_ascii_digit());
+    words
+        .windows(2)
+        .filter(|pair| !is_number(&pair[0]) && !is_number(&pair[1]))
+        .map(|pair| format!("{} {}", pair[0], pair[1]))
+        .collect()
+}
+
+/// How much each syllable pair says, estimated over the candidate pool (articles near the source
+/// in time, sharing its tags, section or wording): a pair most candidates carry ("phát triển")
+/// says little, one only a few carry (the story's own phrase) says much. Computed the same way on
+/// every backend.
+pub struct PairWeights {
+    /// Only pairs that at least three articles of the pool carry: a pair nobody else has cannot
+    /// relate the source to anything, one other article sharing it is as likely chance as a
+    /// phrase, and counting either would only dilute the pairs that recur.
+    weights: HashMap<String, f64>,
+}
+
+impl PairWeights {
+    pub fn new<'a>(pool: impl IntoIterator<Item = &'a HashSet<String>>) -> PairWeights {
+        let mut frequency: HashMap<String, usize> = HashMap::new();
+        let mut size = 0usize;
+        for pairs in pool {
+            size += 1;
+            for pair in pairs {
+                *frequency.entry(pair.clone()).or_default() += 1;
+            }
+        }
+        let weights =
+            frequency.into_iter().map(|(pair, df)| (pair, (1.0 + size as f64 / df as f64).ln())).collect();
+        PairWeights { weights }
+    }
+
+    fn weight(&self, pair: &str) -> f64 {
+        self.weights.get(pair).copied().unwrap_or(0.0)
+    }
+
+    /// How much of the source's wording the candidate carries, weighted (0 to 1). Normalised by
+    /// the source alone, so a candidate's long sapo neither helps nor hurts it.
+    pub fn similarity(&self, source: &HashSet<String>, candidate: &HashSet<String>) -> f64 {
+        let total: f64 = source.iter().map(|p| self.weight(p)).sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let shared: f64 = source.intersection(candidate).map(|p| self.weight(p)).sum();
+        (shared / total).clamp(0.0, 1.0)
+    }
+}
+
+/// Scores one candidate whose title-and-sapo pairs are `pairs`. `tag_frequency` gives how many
+/// articles carry each tag; `articles` is (about) how many articles there are.
+pub fn score(
+    source: &RelatedSource,
+    candidate: &RelatedCandidate,
+    pairs: &HashSet<String>,
+    pair_weights: &PairWeights,
+    tag_frequency: &HashMap<TagId, u64>,
+    articles: u64,
+    weights: &RelatedWeights,
+) -> ScoreParts {
+    let tags: f64 = candidate
+        .shared_tags
+        .iter()
+        .map(|t| {
+            let df = tag_frequency.get(t).copied().unwrap_or(1).max(1) as f64;
+            (1.0 + articles.max(1) as f64 / df).ln()
+        })
+        .sum::<f64>()
+        * weights.tag;
+    let category =
+        if candidate.article.category_id == source.article.category_id { weights.category } else { 0.0 };
+    let text = pair_weights.similarity(&source.bigrams, pairs) * weights.text;
+    let recency = match (source.article.published_at, candidate.article.published_at) {
+        (Some(a), Some(b)) => {
+            let days = (a - b).num_seconds().unsigned_abs() as f64 / 86_400.0;
+            (-days / weights.recency_days.max(1.0)).exp() * weights.recency
+        }
+        _ => 0.0,
+    };
+    ScoreParts { tags, category, text, recency, total: tags + category + text + recency }
+}
+
+/// Orders candidates best first (newer, then higher id, on ties), never the source itself, and
+/// only those with something in common with it (a tag, the section or similar wording): being
+/// recent alone does not make a story related.
+pub fn rank(
+    source: &RelatedSource,
+    candidates: Vec<RelatedCandidate>,
+    tag_frequency: &HashMap<TagId, u64>,
+    articles: u64,
+    weights: &RelatedWeights,
+) -> Vec<(Article, ScoreParts)> {
+    let candidates: Vec<(RelatedCandidate, HashSet<String>)> = candidates
+        .into_iter()
+        .filter(|c| c.article.id != source.article.id)
+        .map(|c| {
+            let pairs = bigrams(&format!("{} {}", c.article.title, c.article.sapo));
+            (c, pairs)
+        })
+        .collect();
+    let pair_weights = PairWeights::new(candidates.iter().map(|(_, pairs)| pairs).chain([&source.bigrams]));
+    let mut scored: Vec<(Article, ScoreParts)> = candidates
+        .into_iter()
+        .map(|(c, pairs)| {
+            let parts = score(source, &c, &pairs, &pair_weights, tag_frequency, articles, weights);
+            (c.article, parts)
+        })
+        .filter(|(_, parts)| parts.tags + parts.category + parts.text > 0.0)
+        .collect();
+    scored.sort_by(|(a, pa), (b, pb)| {
+        pb.total
+            .partial_cmp(&pa.total)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| b.published_at.cmp(&a.published_at))
+            .then(b.id.cmp(&a.id))
+    });
+    scored
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::*;
+    use crate::article::{ArticleId, ArticleStatus, CategoryId};
+
+    fn article(id: i64, title: &str, category: i64, days_ago: i64) -> Article {
+        let at =
+            Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).single().expect("valid") - Duration::days(days_ago);
+        Article {
+            id: ArticleId(id),
+            slug: format!("a-{id}"),
+            title: title.into(),
+            sapo: String::new(),
+            cover: None,
+            category_id: CategoryId(category),
+            status: ArticleStatus::Published,
+            published_at: Some(at),
+            created_at: at,
+            updated_at: at,
+            revision: 1,
+            word_count: 100,
+            created_by: None,
+            submitted_at: None,
+        }
+    }
+
+    fn candidate(article: Article, tags: &[i64]) -> RelatedCandidate {
+        RelatedCandidate { article, shared_tags: tags.iter().map(|t| TagId(*t)).collect() }
+    }
+
+    #[test]
+    fn bigrams_are_folded_syllable_pairs() {
+        let pairs = bigrams("Ngày 26/6, Bắc Giang: du lịch");
+        assert_eq!(pairs, ["bac giang", "giang du", "du lich"].into_iter().map(String::from).collect());
+    }
+
+    #[test]
+    fn a_rare_shared_tag_outweighs_a_common_one() {
+        let source = RelatedSource::new(article(1, "Nguồn", 1, 0), vec![TagId(10), TagId(20)]);
+        let frequency = HashMap::from([(TagId(10), 5_000), (TagId(20), 12)]);
+        let common = candidate(article(2, "Khác một", 2, 1), &[10]);
+        let rare = candidate(article(3, "Khác hai", 2, 1), &[20]);
+        let order = rank(&source, vec![common, rare], &frequency, 100_000, &RelatedWeights::default());
+        assert_eq!(order[0].0.id, ArticleId(3));
+        assert!(order[0].1.tags > order[1].1.tags * 2.0);
+    }
+
+    #[test]
+    fn similar_titles_recent_stories_and_the_same_section_count() {
+        let source = RelatedSource::new(article(1, "Bắc Giang mở mùa du lịch vải thiều", 1, 0), vec![]);
+        let weights = RelatedWeights::default();
+        let frequency = HashMap::new();
+        let similar = candidate(article(2, "Du lịch vải thiều Bắc Giang hút khách", 2, 40), &[]);
+        let unrelated = candidate(article(3, "Giá vàng hôm nay", 2, 40), &[]);
+        let order = rank(&source, vec![unrelated.clone(), similar], &frequency, 1_000, &weights);
+        assert_eq!(order.len(), 1, "nothing in common with the gold price story");
+        assert_eq!(order[0].0.id, ArticleId(2));
+        assert!(order[0].1.text > 0.0);
+
+        let last_week = candidate(article(4, "Tin", 1, 7), &[]);
+        let two_years = candidate(article(5, "Tin", 1, 730), &[]);
+        let order = rank(&source, vec![two_years, last_week], &frequency, 1_000, &weights);
+        assert_eq!(order[0].0.id, ArticleId(4));
+
+        let same_section = candidate(article(6, "Tin", 1, 40), &[]);
+        let order = rank(&source, vec![unrelated, same_section], &frequency, 1_000, &weights);
+        assert_eq!(order[0].0.id, ArticleId(6));
+    }
+
+    #[test]
+    fn nothing_in_common_means_not_related_however_recent() {
+        let source = RelatedSource::new(article(1, "Bắc Giang mở hội", 1, 0), vec![TagId(1)]);
+        let order = rank(
+            &source,
+            vec![candidate(article(2, "Giá vàng", 2, 0), &[])],
+            &HashMap::new(),
+            10,
+            &RelatedWeights::default(),
+        );
+        assert!(order.is_empty());
+    }
+
+    #[test]
+    fn a_pair_every_candidate_shares_counts_for_less_than_a_rare_one() {
+        let set = |pairs: &[&str]| pairs.iter().map(|p| p.to_string()).collect::<HashSet<_>>();
+        let common = set(&["phat trien"]);
+        let pool = [
+            set(&["phat trien", "hoa ban"]),
+            set(&["phat trien"]),
+            set(&["phat trien"]),
+            set(&["phat trien"]),
+        ];
+        let weights = PairWeights::new(pool.iter());
+        let source = set(&["phat trien", "hoa ban"]);
+        assert!(weights.similarity(&source, &set(&["hoa ban"])) > weights.similarity(&source, &common));
+    }
+
+    #[test]
+    fn the_source_is_never_its_own_relative() {
+        let source = RelatedSource::new(article(1, "Nguồn", 1, 0), vec![]);
+        let order = rank(
+            &source,
+            vec![candidate(article(1, "Nguồn", 1, 0), &[])],
+            &HashMap::new(),
+            10,
+            &RelatedWeights::default(),
+        );
+        assert!(order.is_empty());
+    }
+}

@@ -1,0 +1,276 @@
+//! Related articles from indexes: candidates come from the source's tag postings, its section,
+//! and the text index, all near the source's date; [`bantin_domain::related`] scores them. No
+//! query scans all articles.
+
+use std::collections::{HashMap, HashSet};
+
+use bantin_domain::{
+    Article, ArticleId, Result, TagId, Visibility,
+    related::{self, RelatedCandidate, RelatedItem, RelatedSource, RelatedWeights, ScoreParts},
+};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
+    Statement,
+};
+
+use crate::{
+    entity::{article, article_tag, related_pin},
+    mapping::{self, ArticleRow, db_err, stored_time},
+    reader::visible,
+};
+
+/// Newest articles taken from each of the source's tags within the window.
+const PER_TAG: u64 = 100;
+const FROM_SECTION: u64 = 50;
+const FROM_TEXT: usize = 100;
+
+async fn tag_ids_of(db: &impl ConnectionTrait, id: i64) -> Result<Vec<TagId>> {
+    let ids: Vec<i64> = article_tag::Entity::find()
+        .select_only()
+        .column(article_tag::Column::TagId)
+        .filter(article_tag::Column::ArticleId.eq(id))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err("loading an article's tags"))?;
+    Ok(ids.into_iter().map(TagId).collect())
+}
+
+/// Candidate ids near the source in time (the text neighbours are added by the caller) (`window` either side), or at any time without one.
+async fn candidate_ids(
+    db: &impl ConnectionTrait,
+    source: &RelatedSource,
+    window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+) -> Result<HashSet<i64>> {
+    let mut ids = HashSet::new();
+    for tag in &source.tags {
+        let mut query = article_tag::Entity::find()
+            .select_only()
+            .column(article_tag::Column::ArticleId)
+            .filter(article_tag::Column::TagId.eq(tag.0));
+        if let Some((lo, hi)) = window {
+            query = query.filter(article_tag::Column::PublishedAt.between(lo, hi));
+        }
+        let found: Vec<i64> = query
+            .order_by(article_tag::Column::PublishedAt, Order::Desc)
+            .limit(PER_TAG)
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(db_err("reading tag postings"))?;
+        ids.extend(found);
+    }
+    let mut section = article::Entity::find()
+        .select_only()
+        .column(article::Column::Id)
+        .filter(article::Column::CategoryId.eq(source.article.category_id.0));
+    if let Some((lo, hi)) = window {
+        section = section.filter(article::Column::PublishedAt.between(lo, hi));
+    }
+    let found: Vec<i64> = section
+        .order_by(article::Column::PublishedAt, Order::Desc)
+        .limit(FROM_SECTION)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err("reading the section"))?;
+    ids.extend(found);
+    ids.remove(&source.article.id.0);
+    Ok(ids)
+}
+
+/// Articles whose title or sapo share the source's syllable pairs ("bắc giang", "du lịch"), best
+/// matches first. They join the candidate pool; scoring weighs the pairs (see
+/// [`related::PairWeights`]), the same way on both backends.
+async fn text_neighbours(db: &impl ConnectionTrait, source: &RelatedSource) -> Result<HashSet<i64>> {
+    // The title's pairs: a headline names the story ("lễ hội hoa ban"); the sapo adds everyday
+    // wording that would crowd the query.
+    let title_pairs = related::bigrams(&source.article.title);
+    let mut pairs: Vec<&String> = title_pairs.iter().collect();
+    pairs.sort();
+    pairs.truncate(24);
+    if pairs.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let backend = db.get_database_backend();
+    // Bigrams are folded letters and digits joined by one space; quotes doubled anyway.
+    let quote = |text: String| text.replace('\'', "''");
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            let tsquery = quote(
+                pairs
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "({})",
+                            p.split(' ').map(|w| format!("{w}:AB")).collect::<Vec<_>>().join(" <-> ")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            );
+            format!(
+                "SELECT article_id AS id, ts_rank_cd(document, to_tsquery('simple', '{tsquery}'))::float8 AS rank \
+                 FROM article_search WHERE document @@ to_tsquery('simple', '{tsquery}') ORDER BY rank DESC LIMIT {FROM_TEXT}"
+            )
+        }
+        _ => format!(
+            "SELECT rowid AS id, -bm25(article_search, 3.0, 1.0, 0.0) AS rank FROM article_search \
+             WHERE article_search MATCH '{{title sapo}} : ({})' ORDER BY rank DESC LIMIT {FROM_TEXT}",
+            quote(pairs.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(" OR "))
+        ),
+    };
+    let rows = db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .map_err(db_err("finding similar titles"))?;
+    rows.iter().map(|row| row.try_get::<i64>("", "id").map_err(db_err("reading similar titles"))).collect()
+}
+
+async fn ranked(
+    db: &impl ConnectionTrait,
+    source: &RelatedSource,
+    mut ids: HashSet<i64>,
+    text: &HashSet<i64>,
+    window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    weights: &RelatedWeights,
+    visibility: Visibility,
+) -> Result<Vec<(Article, ScoreParts)>> {
+    ids.extend(text.iter().copied());
+    ids.remove(&source.article.id.0);
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = article::Entity::find()
+        .filter(visible(visibility))
+        .filter(article::Column::Id.is_in(ids.iter().copied()));
+    if let Some((lo, hi)) = window {
+        // Text neighbours come from the whole index; keep the window for them too.
+        query = query.filter(article::Column::PublishedAt.between(lo, hi));
+    }
+    let rows = ArticleRow::select(query).all(db).await.map_err(db_err("loading related candidates"))?;
+    let mut shared: HashMap<i64, Vec<TagId>> = HashMap::new();
+    let mut frequency = HashMap::new();
+    if !source.tags.is_empty() {
+        let pairs: Vec<(i64, i64)> = article_tag::Entity::find()
+            .select_only()
+            .column(article_tag::Column::ArticleId)
+            .column(article_tag::Column::TagId)
+            .filter(article_tag::Column::ArticleId.is_in(rows.iter().map(|r| r.id)))
+            .filter(article_tag::Column::TagId.is_in(source.tags.iter().map(|t| t.0)))
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(db_err("loading shared tags"))?;
+        for (article_id, tag_id) in pairs {
+            shared.entry(article_id).or_default().push(TagId(tag_id));
+        }
+        let counts: Vec<(i64, i64)> = article_tag::Entity::find()
+            .select_only()
+            .column(article_tag::Column::TagId)
+            .column_as(article_tag::Column::ArticleId.count(), "uses")
+            .filter(article_tag::Column::TagId.is_in(source.tags.iter().map(|t| t.0)))
+            .group_by(article_tag::Column::TagId)
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(db_err("counting tag uses"))?;
+        frequency =
+            counts.into_iter().map(|(tag, uses)| (TagId(tag), u64::try_from(uses).unwrap_or(1))).collect();
+    }
+    // MAX(id) walks the primary key: as good as COUNT(*) for an inverse frequency, and free.
+    let articles: Option<i64> = article::Entity::find()
+        .select_only()
+        .column_as(article::Column::Id.max(), "max")
+        .into_tuple()
+        .one(db)
+        .await
+        .map_err(db_err("estimating the article count"))?
+        .flatten();
+    let candidates = rows
+        .into_iter()
+        .map(|row| {
+            let shared_tags = shared.remove(&row.id).unwrap_or_default();
+            Ok(RelatedCandidate { article: mapping::article(row)?, shared_tags })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(related::rank(
+        source,
+        candidates,
+        &frequency,
+        u64::try_from(articles.unwrap_or(1)).unwrap_or(1),
+        weights,
+    ))
+}
+
+/// Pinned articles first (in the editor's order, public ones only), then the best ranked, up to
+/// `limit`. Ranked candidates come from within the weights' window around the source; only when
+/// too few match there does the search widen to any time.
+pub(crate) async fn related(
+    db: &impl ConnectionTrait,
+    source: &Article,
+    limit: usize,
+    weights: &RelatedWeights,
+    visibility: Visibility,
+) -> Result<Vec<RelatedItem>> {
+    let pinned: Vec<i64> = related_pin::Entity::find()
+        .select_only()
+        .column(related_pin::Column::PinnedId)
+        .filter(related_pin::Column::ArticleId.eq(source.id.0))
+        .order_by_asc(related_pin::Column::Position)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(db_err("loading pinned related articles"))?;
+    let mut items = Vec::with_capacity(limit);
+    if !pinned.is_empty() {
+        let mut rows: HashMap<i64, ArticleRow> = ArticleRow::select(
+            article::Entity::find()
+                .filter(visible(visibility))
+                .filter(article::Column::Id.is_in(pinned.iter().copied())),
+        )
+        .all(db)
+        .await
+        .map_err(db_err("loading pinned related articles"))?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+        for id in &pinned {
+            if let Some(row) = rows.remove(id) {
+                items.push(RelatedItem { article: mapping::article(row)?, score: None });
+            }
+        }
+    }
+    items.truncate(limit);
+    if items.len() == limit {
+        return Ok(items);
+    }
+    let source = RelatedSource::new(source.clone(), tag_ids_of(db, source.id.0).await?);
+    let skip: HashSet<ArticleId> = items.iter().map(|i| i.article.id).collect();
+    let window = source.article.published_at.map(|at| {
+        let span = Duration::days(weights.window_days.max(1));
+        (stored_time(at - span), stored_time(at + span))
+    });
+    let text = text_neighbours(db, &source).await?;
+    let mut ranked_items =
+        ranked(db, &source, candidate_ids(db, &source, window).await?, &text, window, weights, visibility)
+            .await?;
+    ranked_items.retain(|(a, _)| !skip.contains(&a.id));
+    if ranked_items.len() < limit - items.len() && window.is_some() {
+        let seen: HashSet<ArticleId> = ranked_items.iter().map(|(a, _)| a.id).collect();
+        let wider =
+            ranked(db, &source, candidate_ids(db, &source, None).await?, &text, None, weights, visibility)
+                .await?;
+        ranked_items
+            .extend(wider.into_iter().filter(|(a, _)| !seen.contains(&a.id) && !skip.contains(&a.id)));
+    }
+    let room = limit - items.len();
+    items.extend(
+        ranked_items
+            .into_iter()
+            .take(room)
+            .map(|(article, parts)| RelatedItem { article, score: Some(parts) }),
+    );
+    Ok(items)
+}
