@@ -48,13 +48,43 @@ pub struct RelatedSource {
     pub article: Article,
     pub tags: Vec<TagId>,
     pub bigrams: HashSet<String>,
+    /// The title's folded words, for shared phrases.
+    pub title_words: Vec<String>,
 }
 
 impl RelatedSource {
     pub fn new(article: Article, tags: Vec<TagId>) -> RelatedSource {
         let bigrams = bigrams(&format!("{} {}", article.title, article.sapo));
-        RelatedSource { article, tags, bigrams }
+        let title_words = folded_words(&article.title);
+        RelatedSource { article, tags, bigrams, title_words }
     }
+}
+
+fn folded_words(text: &str) -> Vec<String> {
+    fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+/// The longest run of consecutive words `a` and `b` share.
+fn longest_shared_run(a: &[String], b: &[String]) -> usize {
+    let mut best = 0;
+    let mut previous = vec![0usize; b.len() + 1];
+    for word in a {
+        let mut current = vec![0usize; b.len() + 1];
+        for (j, other) in b.iter().enumerate() {
+            if word == other {
+                current[j + 1] = previous[j] + 1;
+                best = best.max(current[j + 1]);
+            }
+        }
+        previous = current;
+    }
+    best
+}
+
+/// How strongly a shared run of words says "same story": two words in a row happen by chance,
+/// three are a phrase, four or more are the story's own name ("lễ hội hoa ban").
+fn phrase_similarity(run: usize) -> f64 {
+    ((run as f64 - 2.0) / 2.0).clamp(0.0, 1.0)
 }
 
 /// One candidate with the source's tags it carries.
@@ -161,7 +191,11 @@ pub fn score(
         * weights.tag;
     let category =
         if candidate.article.category_id == source.article.category_id { weights.category } else { 0.0 };
-    let text = pair_weights.similarity(&source.bigrams, pairs) * weights.text;
+    let run = longest_shared_run(
+        &source.title_words,
+        &folded_words(&format!("{} {}", candidate.article.title, candidate.article.sapo)),
+    );
+    let text = pair_weights.similarity(&source.bigrams, pairs).max(phrase_similarity(run)) * weights.text;
     let recency = match (source.article.published_at, candidate.article.published_at) {
         (Some(a), Some(b)) => {
             let days = (a - b).num_seconds().unsigned_abs() as f64 / 86_400.0;
@@ -306,6 +340,18 @@ mod tests {
         let weights = PairWeights::new(pool.iter());
         let source = set(&["phat trien", "hoa ban"]);
         assert!(weights.similarity(&source, &set(&["hoa ban"])) > weights.similarity(&source, &common));
+    }
+
+    #[test]
+    fn a_shared_phrase_of_three_words_or_more_counts_as_the_same_story() {
+        let words = |t: &str| folded_words(t);
+        assert_eq!(
+            longest_shared_run(&words("Mở lễ hội hoa ban"), &words("Khai mạc lễ hội hoa ban Điện Biên")),
+            4
+        );
+        assert_eq!(phrase_similarity(2), 0.0);
+        assert_eq!(phrase_similarity(3), 0.5);
+        assert_eq!(phrase_similarity(4), 1.0);
     }
 
     #[test]
