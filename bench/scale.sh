@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SIZES=${BENCH_SCALE_SIZES:-"10000 1000000"}
+SIZES=${BENCH_SCALE_SIZES:-"10000 100000 1000000"}
 DURATION=${BENCH_DURATION:-10}
 PG_HOST=${PG_TEST_HOST:-127.0.0.1}
 PG_PORT=${PG_TEST_PORT:-5432}
@@ -56,7 +56,7 @@ declare -A P50
 for size in $SIZES; do
   prepare "$size"
   migrate "$size"
-  start_server "$(database_url "$size")"
+  SERVE_ARGS="--related-cache false" start_server "$(database_url "$size")"
   requests_dir="$OUT/scale-$size-requests"
   mkdir -p "$requests_dir"
   echo 'POST /graphql {"query":"{ latest(first: 20) { nodes { slug title sapo url publishedAt cover { src alt } } } }"}' \
@@ -79,7 +79,14 @@ for size in $SIZES; do
     cursor=$(echo "$page" | grep -o '"nextCursor":"[^"]*"' | cut -d'"' -f4 || true)
     [ -z "$cursor" ] && break
   done
-  for workload in latest deep article; do
+  # related(first: 6) over the same slugs, ranked on every request (the server runs with
+  # BANTIN_RELATED_CACHE=false), and two-word searches from the taxonomy's names.
+  sed 's|^GET /api/v1/articles/\(.*\)$|POST /graphql {"query":"{ article(slug: \\"\1\\") { related(first: 6) { slug title } } }"}|' \
+    "$requests_dir/article.txt" > "$requests_dir/related.txt"
+  for q in "bac giang" "thanh hoa" "du lich" "ha noi" "giao duc" "an toan" "chuyen doi" "nong nghiep" "da nang" "bong da"; do
+    echo "GET /api/v1/search?q=${q// /+}&limit=10"
+  done > "$requests_dir/search.txt"
+  for workload in latest deep article related search; do
     result=$(run_wrk 1 1 "$DURATION" "$requests_dir/$workload.txt")
     P50["$workload,$size"]=$(field p50 "$result")
     echo "   $size $workload: $result"
@@ -92,13 +99,17 @@ small=${sizes[0]}; large=${sizes[${#sizes[@]}-1]}
 {
   echo "## bench-scale ($BACKEND, $(date -u +%Y-%m-%dT%H:%MZ))"
   echo
-  echo "| workload | p50 at $small | p50 at $large | ratio |"
-  echo "|---|---:|---:|---:|"
-  for workload in latest deep article; do
-    a=${P50["$workload,$small"]}; b=${P50["$workload,$large"]}
-    echo "| $workload | $(us_to_ms "$a") ms | $(us_to_ms "$b") ms | $(ratio "$b" "$a") |"
+  header="| workload |"; rule="|---|"
+  for size in $SIZES; do header="$header p50 at $size |"; rule="$rule---:|"; done
+  echo "$header $large vs $small |"
+  echo "$rule---:|"
+  for workload in latest deep article related search; do
+    row="| $workload |"
+    for size in $SIZES; do row="$row $(us_to_ms "${P50["$workload,$size"]}") ms |"; done
+    echo "$row $(ratio "${P50["$workload,$large"]}" "${P50["$workload,$small"]}") |"
   done
   echo
   echo "latest: GraphQL latest(first: 20) teaser fields; deep: REST section page 20 items after a cursor up to 10,000 deep;"
-  echo "article: REST article by slug with its body, rotating over 1,000 slugs. One connection, ${DURATION}s each, after seeding."
+  echo "article: REST article by slug with its body, rotating over 1,000 slugs; related: GraphQL related(first: 6) over the"
+  echo "same slugs, ranked every time (cache off); search: REST two-word searches, 10 rotating. One connection, ${DURATION}s each."
 } | tee "$OUT/scale.md"

@@ -162,6 +162,9 @@ pub struct RelatedSettings {
     /// Candidates further apart in time are used only when too few nearer ones match.
     #[arg(long, env = "BANTIN_RELATED_WINDOW_DAYS", default_value_t = RelatedWeights::default().window_days)]
     pub related_window_days: i64,
+    /// Keep each article's related list until content changes anywhere.
+    #[arg(long, env = "BANTIN_RELATED_CACHE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub related_cache: bool,
 }
 
 impl RelatedSettings {
@@ -208,6 +211,7 @@ impl ServeSettings {
                 preview: TimeDelta::hours(self.tokens.preview_token_hours.max(1)),
             },
             related: self.related.weights(),
+            related_cache: self.related.related_cache,
         }
     }
 }

@@ -133,6 +133,7 @@ pub fn serve_settings() -> ServeSettings {
             related_recency_weight: 1.5,
             related_recency_days: 30.0,
             related_window_days: 365,
+            related_cache: true,
         },
     }
 }

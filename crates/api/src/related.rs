@@ -41,13 +41,16 @@ pub(crate) async fn public(state: &AppState, article: &Article, limit: u32) -> R
     // Read the version before ranking: a write during ranking then leaves this entry stale.
     let version = state.content.content_version();
     let key = (article.id, limit);
-    if let Some(list) = state.related_cache.get(key, version) {
+    let cached = state.config.related_cache;
+    if let Some(list) = cached.then(|| state.related_cache.get(key, version)).flatten() {
         return Ok(list);
     }
     let items =
         state.content.related(article, limit, &state.config.related, Visibility::public_now()).await?;
     let list: Vec<Article> = items.into_iter().map(|i| i.article).collect();
-    state.related_cache.put(key, version, list.clone());
+    if cached {
+        state.related_cache.put(key, version, list.clone());
+    }
     Ok(list)
 }
 

@@ -33,6 +33,8 @@ pub struct ApiConfig {
     pub graphiql: bool,
     pub tokens: TokenLifetimes,
     pub related: bantin_domain::related::RelatedWeights,
+    /// Keep ranked related lists until content changes (off only to measure ranking itself).
+    pub related_cache: bool,
 }
 
 /// How long each kind of credential lasts.
