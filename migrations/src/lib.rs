@@ -14,6 +14,7 @@ mod m20261126_000001_create_content_tables;
 mod m20261126_000002_create_editorial_tables;
 mod m20261126_000003_create_search_index;
 mod m20261126_000004_create_related_pins;
+mod m20261126_000005_keep_search_vectors_inline;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_create_editorial_tables::Migration),
             Box::new(m20261126_000003_create_search_index::Migration),
             Box::new(m20261126_000004_create_related_pins::Migration),
+            Box::new(m20261126_000005_keep_search_vectors_inline::Migration),
         ]
     }
 }

@@ -227,6 +227,33 @@ pub struct NewTag {
     pub name: String,
 }
 
+/// A published article for unit tests across the crate.
+#[cfg(test)]
+pub(crate) fn test_article(
+    id: i64,
+    title: &str,
+    sapo: &str,
+    category: i64,
+    published_at: DateTime<Utc>,
+) -> Article {
+    Article {
+        id: ArticleId(id),
+        slug: format!("a-{id}"),
+        title: title.into(),
+        sapo: sapo.into(),
+        cover: None,
+        category_id: CategoryId(category),
+        status: ArticleStatus::Published,
+        published_at: Some(published_at),
+        created_at: published_at,
+        updated_at: published_at,
+        revision: 1,
+        word_count: 100,
+        created_by: None,
+        submitted_at: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;

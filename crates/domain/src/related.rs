@@ -248,27 +248,12 @@ mod tests {
     use chrono::{Duration, TimeZone, Utc};
 
     use super::*;
-    use crate::article::{ArticleId, ArticleStatus, CategoryId};
+    use crate::article::ArticleId;
 
     fn article(id: i64, title: &str, category: i64, days_ago: i64) -> Article {
         let at =
             Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).single().expect("valid") - Duration::days(days_ago);
-        Article {
-            id: ArticleId(id),
-            slug: format!("a-{id}"),
-            title: title.into(),
-            sapo: String::new(),
-            cover: None,
-            category_id: CategoryId(category),
-            status: ArticleStatus::Published,
-            published_at: Some(at),
-            created_at: at,
-            updated_at: at,
-            revision: 1,
-            word_count: 100,
-            created_by: None,
-            submitted_at: None,
-        }
+        crate::article::test_article(id, title, "", category, at)
     }
 
     fn candidate(article: Article, tags: &[i64]) -> RelatedCandidate {

@@ -218,26 +218,10 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::article::{ArticleId, ArticleStatus, CategoryId};
 
     fn article(id: i64, title: &str, sapo: &str, day: u32) -> Article {
         let at = Utc.with_ymd_and_hms(2025, 6, day, 8, 0, 0).single().expect("valid");
-        Article {
-            id: ArticleId(id),
-            slug: format!("a-{id}"),
-            title: title.into(),
-            sapo: sapo.into(),
-            cover: None,
-            category_id: CategoryId(1),
-            status: ArticleStatus::Published,
-            published_at: Some(at),
-            created_at: at,
-            updated_at: at,
-            revision: 1,
-            word_count: 100,
-            created_by: None,
-            submitted_at: None,
-        }
+        crate::article::test_article(id, title, sapo, 1, at)
     }
 
     fn ranked(query: &str, candidates: Vec<Article>) -> Vec<i64> {

@@ -119,6 +119,10 @@ impl Store {
         loop {
             let ids = search::unindexed(&self.writer, 500).await?;
             if ids.is_empty() {
+                if indexed > 0 {
+                    // The planner needs to know the index grew (see `Store::analyze`).
+                    self.analyze().await?;
+                }
                 return Ok(indexed);
             }
             let entries = search::entries_for(&self.writer, &ids).await?;
