@@ -112,9 +112,37 @@ pub struct PublicationSettings {
     #[arg(long = "publication-language", env = "BANTIN_PUBLICATION_LANGUAGE", default_value = "vi")]
     pub language: String,
 
+    /// The publication's time zone as an offset from UTC (feeds and sitemaps show local times).
+    #[arg(long = "publication-utc-offset", env = "BANTIN_PUBLICATION_UTC_OFFSET", default_value = "+07:00", value_parser = parse_offset)]
+    pub utc_offset_minutes: i32,
+
+    /// Seconds feeds and sitemaps may be cached by readers and CDNs.
+    #[arg(long = "feed-max-age", env = "BANTIN_FEED_MAX_AGE", default_value_t = 300)]
+    pub feed_max_age: u32,
+
     /// Base URL of the public website; canonical article URLs are BASE/SLUG.
     #[arg(long = "public-base-url", env = "BANTIN_PUBLIC_BASE_URL", default_value = "http://localhost:3000")]
     pub base_url: String,
+}
+
+/// Reads `+07:00` / `-05:30` / `Z` into minutes east of UTC.
+fn parse_offset(value: &str) -> Result<i32, String> {
+    if value == "Z" || value == "UTC" {
+        return Ok(0);
+    }
+    let invalid = || format!("'{value}' is not a UTC offset like +07:00");
+    let (sign, rest) = match value.split_at_checked(1) {
+        Some(("+", rest)) => (1, rest),
+        Some(("-", rest)) => (-1, rest),
+        _ => return Err(invalid()),
+    };
+    let (hours, minutes) = rest.split_once(':').ok_or_else(invalid)?;
+    let hours: i32 = hours.parse().map_err(|_| invalid())?;
+    let minutes: i32 = minutes.parse().map_err(|_| invalid())?;
+    if hours > 14 || minutes > 59 {
+        return Err(invalid());
+    }
+    Ok(sign * (hours * 60 + minutes))
 }
 
 impl PublicationSettings {
@@ -212,6 +240,8 @@ impl ServeSettings {
             },
             related: self.related.weights(),
             related_cache: self.related.related_cache,
+            feed_max_age: self.publication.feed_max_age,
+            utc_offset_minutes: self.publication.utc_offset_minutes,
         }
     }
 }

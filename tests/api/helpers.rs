@@ -115,6 +115,8 @@ pub fn serve_settings() -> ServeSettings {
             tagline: "Tin tức kiểm thử".into(),
             language: "vi".into(),
             base_url: BASE_URL.into(),
+            utc_offset_minutes: 420,
+            feed_max_age: 300,
         },
         jwt: JwtSettings {
             jwt_algorithm: "HS256".into(),

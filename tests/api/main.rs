@@ -7,6 +7,7 @@
 mod auth;
 mod cli;
 mod editorial;
+mod feeds;
 mod graphql;
 mod helpers;
 mod limits;

@@ -82,7 +82,13 @@ pub async fn resolve(state: &AppState, request: &HttpRequest) -> Result<Caller, 
         None => None,
         Some(value) => Some(value.to_str().map_err(|_| invalid("the Authorization header is not text"))?),
     };
-    let Some(token) = bearer_token(header).map_err(|e| refused(&e))? else { return Ok(Caller::Anonymous) };
+    let token = bearer_token(header).map_err(|e| refused(&e))?;
+    resolve_token(state, token).await
+}
+
+/// Resolves a token given some other way than the header (feed readers pass `?token=`).
+pub async fn resolve_token(state: &AppState, token: Option<&str>) -> Result<Caller, ApiError> {
+    let Some(token) = token else { return Ok(Caller::Anonymous) };
     let claims = state.keys.verify_any_of(token, &Audience::ALL).map_err(|e| refused(&e))?;
     let subject = claims.subject_id().map_err(|e| refused(&e))?;
     match claims.audience() {

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod caller;
 pub mod error;
+pub mod feeds;
 pub mod graphql;
 mod health;
 mod lookup;
@@ -32,6 +33,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(health::configure)
             .configure(graphql::configure)
             .configure(rest::configure)
+            .configure(feeds::configure)
             .default_service(web::to(error::no_route));
     }
 }

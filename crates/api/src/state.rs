@@ -35,6 +35,10 @@ pub struct ApiConfig {
     pub related: bantin_domain::related::RelatedWeights,
     /// Keep ranked related lists until content changes (off only to measure ranking itself).
     pub related_cache: bool,
+    /// Seconds feeds and sitemaps may be cached.
+    pub feed_max_age: u32,
+    /// The publication's time zone, in minutes east of UTC (Vietnam: 420).
+    pub utc_offset_minutes: i32,
 }
 
 /// How long each kind of credential lasts.

@@ -90,6 +90,19 @@ pub trait ContentReader: Send + Sync {
         visibility: Visibility,
     ) -> Result<Vec<crate::search::Candidate>>;
 
+    /// Sitemap pages: each block of `per_page` article ids that holds a visible article, with the
+    /// newest change in it.
+    async fn sitemap_pages(&self, per_page: i64, visibility: Visibility)
+    -> Result<Vec<(i64, DateTime<Utc>)>>;
+
+    /// The slugs and last changes of visible articles in block `page` of `per_page` ids.
+    async fn sitemap_page(
+        &self,
+        page: i64,
+        per_page: i64,
+        visibility: Visibility,
+    ) -> Result<Vec<(String, DateTime<Utc>)>>;
+
     /// Bodies of the given articles (batched for dataloaders).
     async fn bodies(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Body>>;
 

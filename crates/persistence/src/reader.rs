@@ -227,6 +227,46 @@ impl ContentReader for Store {
         crate::search::candidates(&self.reader, query, filter, visibility).await
     }
 
+    async fn sitemap_pages(
+        &self,
+        per_page: i64,
+        visibility: Visibility,
+    ) -> Result<Vec<(i64, chrono::DateTime<chrono::Utc>)>> {
+        let per_page = Ord::max(per_page, 1);
+        let block = Expr::cust(format!("(articles.id - 1) / {per_page}"));
+        article::Entity::find()
+            .select_only()
+            .column_as(block.clone(), "page")
+            .column_as(article::Column::UpdatedAt.max(), "lastmod")
+            .filter(visible(visibility))
+            .group_by(block.clone())
+            .order_by(block, Order::Asc)
+            .into_tuple()
+            .all(&self.reader)
+            .await
+            .map_err(db_err("listing sitemap pages"))
+    }
+
+    async fn sitemap_page(
+        &self,
+        page: i64,
+        per_page: i64,
+        visibility: Visibility,
+    ) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>)>> {
+        let per_page = Ord::max(per_page, 1);
+        article::Entity::find()
+            .select_only()
+            .column(article::Column::Slug)
+            .column(article::Column::UpdatedAt)
+            .filter(visible(visibility))
+            .filter(article::Column::Id.between(page * per_page + 1, (page + 1) * per_page))
+            .order_by_asc(article::Column::Id)
+            .into_tuple()
+            .all(&self.reader)
+            .await
+            .map_err(db_err("listing a sitemap page"))
+    }
+
     async fn bodies(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Body>> {
         if ids.is_empty() {
             return Ok(HashMap::new());

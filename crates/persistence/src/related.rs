@@ -80,45 +80,45 @@ async fn candidate_ids(
     Ok(ids)
 }
 
-/// Articles whose title or sapo share the source's syllable pairs ("bắc giang", "du lịch"), best
-/// matches first. They join the candidate pool; scoring weighs the pairs (see
-/// [`related::PairWeights`]), the same way on both backends.
+/// Articles whose title or sapo share a three-word phrase of the source's title ("lễ hội hoa",
+/// "hội hoa ban"), best matches first. Three-word phrases are rare enough that the query stays
+/// small even for everyday words, and they are what marks the same story (see
+/// [`related::score`]).
 async fn text_neighbours(db: &impl ConnectionTrait, source: &RelatedSource) -> Result<HashSet<i64>> {
-    // The title's pairs: a headline names the story ("lễ hội hoa ban"); the sapo adds everyday
-    // wording that would crowd the query.
-    let title_pairs = related::bigrams(&source.article.title);
-    let mut pairs: Vec<&String> = title_pairs.iter().collect();
-    pairs.sort();
-    pairs.truncate(24);
-    if pairs.is_empty() {
+    let words: Vec<String> = bantin_domain::search::index_text(&source.article.title)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let is_number = |w: &String| w.chars().any(|c| c.is_ascii_digit());
+    let mut phrases: Vec<&[String]> = words.windows(3).filter(|p| !p.iter().any(is_number)).collect();
+    phrases.truncate(12);
+    if phrases.is_empty() {
         return Ok(HashSet::new());
     }
     let backend = db.get_database_backend();
-    // Bigrams are folded letters and digits joined by one space; quotes doubled anyway.
+    // Folded words are letters and digits only (see `search::index_text`); quotes doubled anyway.
     let quote = |text: String| text.replace('\'', "''");
     let sql = match backend {
         DatabaseBackend::Postgres => {
             let tsquery = quote(
-                pairs
+                phrases
                     .iter()
                     .map(|p| {
-                        format!(
-                            "({})",
-                            p.split(' ').map(|w| format!("{w}:AB")).collect::<Vec<_>>().join(" <-> ")
-                        )
+                        format!("({})", p.iter().map(|w| format!("{w}:AB")).collect::<Vec<_>>().join(" <-> "))
                     })
                     .collect::<Vec<_>>()
                     .join(" | "),
             );
             format!(
-                "SELECT article_id AS id, ts_rank_cd(document, to_tsquery('simple', '{tsquery}'))::float8 AS rank \
-                 FROM article_search WHERE document @@ to_tsquery('simple', '{tsquery}') ORDER BY rank DESC LIMIT {FROM_TEXT}"
+                "SELECT article_id AS id FROM article_search WHERE document @@ to_tsquery('simple', '{tsquery}') \
+                 ORDER BY ts_rank_cd(document, to_tsquery('simple', '{tsquery}')) DESC LIMIT {FROM_TEXT}"
             )
         }
         _ => format!(
-            "SELECT rowid AS id, -bm25(article_search, 3.0, 1.0, 0.0) AS rank FROM article_search \
-             WHERE article_search MATCH '{{title sapo}} : ({})' ORDER BY rank DESC LIMIT {FROM_TEXT}",
-            quote(pairs.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(" OR "))
+            "SELECT rowid AS id FROM article_search WHERE article_search MATCH '{{title sapo}} : ({})' \
+             ORDER BY bm25(article_search, 3.0, 1.0, 0.0) LIMIT {FROM_TEXT}",
+            quote(phrases.iter().map(|p| format!("\"{}\"", p.join(" "))).collect::<Vec<_>>().join(" OR "))
         ),
     };
     let rows = db

@@ -1,0 +1,251 @@
+//! Partner feeds and sitemaps: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the latest articles and for
+//! each section, tag and author; sitemaps for crawlers; `robots.txt`.
+//!
+//! Public feeds carry summaries. A partner token with the `feeds:full` scope (as `Authorization:
+//! Bearer`, or `?token=` for readers that cannot send headers) adds full bodies, and such responses
+//! are `private` to caches. Every response has an `ETag` and a `Last-Modified` and answers
+//! conditional requests with 304.
+
+mod render;
+mod sitemap;
+
+use std::time::{Duration as StdDuration, UNIX_EPOCH};
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::{
+        StatusCode,
+        header::{self, HttpDate},
+    },
+    web,
+};
+use bantin_domain::{Article, ArticleFilter, Error, PageRequest, Visibility};
+use chrono::{DateTime, FixedOffset, Offset, Utc};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+pub use render::{body_html, escape};
+
+use crate::{AppState, caller, error::ApiError};
+
+/// Scope a partner token needs for full-text feeds.
+pub const FULL_TEXT_SCOPE: &str = "feeds:full";
+const DEFAULT_ITEMS: u32 = 50;
+const MAX_ITEMS: u32 = 100;
+
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/feeds/latest.{format}", web::get().to(latest))
+        .route("/feeds/{kind}/{file}", web::get().to(by_taxonomy))
+        .configure(sitemap::configure);
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Format {
+    Rss,
+    Atom,
+    Json,
+}
+
+impl Format {
+    fn parse(extension: &str) -> Option<Format> {
+        match extension {
+            "rss" | "xml" => Some(Format::Rss),
+            "atom" => Some(Format::Atom),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml; charset=utf-8",
+            Format::Atom => "application/atom+xml; charset=utf-8",
+            Format::Json => "application/feed+json; charset=utf-8",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedParams {
+    limit: Option<String>,
+    token: Option<String>,
+}
+
+fn not_found(what: &str) -> ApiError {
+    ApiError::not_found(format!(
+        "no feed at {what}; feeds are /feeds/latest.rss|atom|json and /feeds/category|tag|author/SLUG.rss|atom|json"
+    ))
+}
+
+/// The publication's time zone, from configuration.
+pub(crate) fn offset(state: &AppState) -> FixedOffset {
+    // Settings accept only offsets within ±14:59, which FixedOffset always takes.
+    FixedOffset::east_opt(state.config.utc_offset_minutes * 60).unwrap_or(Utc.fix())
+}
+
+/// This server's own URL for `path` (feeds name themselves), from the request.
+pub(crate) fn own_url(request: &HttpRequest, path: &str) -> String {
+    let info = request.connection_info();
+    format!("{}://{}{path}", info.scheme(), info.host())
+}
+
+/// Whether the caller may read full text: a partner token with the scope, from the header or
+/// from `?token=`.
+async fn full_text(state: &AppState, request: &HttpRequest, token: Option<&str>) -> Result<bool, ApiError> {
+    let caller = match token {
+        Some(token) => caller::resolve_token(state, Some(token)).await?,
+        None => caller::resolve(state, request).await?,
+    };
+    Ok(caller.has_scope(FULL_TEXT_SCOPE))
+}
+
+async fn latest(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    format: web::Path<String>,
+    params: web::Query<FeedParams>,
+) -> Result<HttpResponse, ApiError> {
+    let format = Format::parse(&format).ok_or_else(|| not_found(request.path()))?;
+    let title = state.config.publication.name.clone();
+    let home = state.config.publication.base_url.clone();
+    feed(&state, &request, format, &params, ArticleFilter::default(), title, home).await
+}
+
+async fn by_taxonomy(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<(String, String)>,
+    params: web::Query<FeedParams>,
+) -> Result<HttpResponse, ApiError> {
+    let (kind, file) = path.into_inner();
+    let (slug, extension) = file.rsplit_once('.').ok_or_else(|| not_found(request.path()))?;
+    let format = Format::parse(extension).ok_or_else(|| not_found(request.path()))?;
+    let content = state.content.as_ref();
+    let publication = &state.config.publication;
+    let missing = || not_found(request.path());
+    let (filter, name) = match kind.as_str() {
+        "category" => {
+            let category = content.category_by_slug(slug).await?.ok_or_else(missing)?;
+            (ArticleFilter { category: Some(category.id), ..ArticleFilter::default() }, category.name)
+        }
+        "tag" => {
+            let tag = content.tag_by_slug(slug).await?.ok_or_else(missing)?;
+            (ArticleFilter { tag: Some(tag.id), ..ArticleFilter::default() }, tag.name)
+        }
+        "author" => {
+            let author = content.author_by_slug(slug).await?.ok_or_else(missing)?;
+            (ArticleFilter { author: Some(author.id), ..ArticleFilter::default() }, author.name)
+        }
+        _ => return Err(missing()),
+    };
+    let title = format!("{name} - {}", publication.name);
+    let home = format!("{}/{kind}/{slug}", publication.base_url);
+    feed(&state, &request, format, &params, filter, title, home).await
+}
+
+async fn feed(
+    state: &AppState,
+    request: &HttpRequest,
+    format: Format,
+    params: &FeedParams,
+    filter: ArticleFilter,
+    title: String,
+    home_url: String,
+) -> Result<HttpResponse, ApiError> {
+    let limit = match params.limit.as_deref() {
+        None => DEFAULT_ITEMS,
+        Some(v) => v.parse::<u32>().ok().filter(|n| (1..=MAX_ITEMS).contains(n)).ok_or_else(|| {
+            Error::invalid("limit", format!("must be a whole number from 1 to {MAX_ITEMS}, got '{v}'"))
+        })?,
+    };
+    let full = full_text(state, request, params.token.as_deref()).await?;
+    let content = state.content.as_ref();
+    let page = content.articles(&filter, &PageRequest::first(limit), Visibility::public_now()).await?;
+    let articles = page.items;
+    let ids: Vec<_> = articles.iter().map(|a| a.id).collect();
+    let authors = content.authors_of(&ids).await?;
+    let tags = content.tags_of(&ids).await?;
+    let mut category_ids: Vec<_> = articles.iter().map(|a| a.category_id).collect();
+    category_ids.sort_unstable();
+    category_ids.dedup();
+    let categories = content.categories_by_id(&category_ids).await?;
+    let bodies = if full { content.bodies(&ids).await? } else { Default::default() };
+    let publication = &state.config.publication;
+    let entries: Vec<render::Entry<'_>> = articles
+        .iter()
+        .map(|article| render::Entry {
+            article,
+            url: publication.article_url(&article.slug),
+            authors: authors.get(&article.id).map(Vec::as_slice).unwrap_or_default(),
+            category: categories.get(&article.category_id),
+            tags: tags.get(&article.id).map(Vec::as_slice).unwrap_or_default(),
+            body: bodies.get(&article.id),
+        })
+        .collect();
+    let updated = last_modified(&articles);
+    let channel = render::Channel {
+        publication,
+        title,
+        home_url,
+        feed_url: own_url(request, request.path()),
+        offset: offset(state),
+        updated,
+    };
+    let body = match format {
+        Format::Rss => render::rss(&channel, &entries).into_bytes(),
+        Format::Atom => render::atom(&channel, &entries).into_bytes(),
+        Format::Json => serde_json::to_vec(&render::json_feed(&channel, &entries))
+            .map_err(|err| ApiError::from(Error::Unexpected(format!("serialising a feed: {err}"))))?,
+    };
+    let max_age = state.config.feed_max_age;
+    let cache_control =
+        if full { format!("private, max-age={max_age}") } else { format!("public, max-age={max_age}") };
+    Ok(conditional(request, body, format.content_type(), updated, &cache_control))
+}
+
+/// The newest change among `articles` (the feed's `Last-Modified`).
+fn last_modified(articles: &[Article]) -> DateTime<Utc> {
+    articles
+        .iter()
+        .map(|a| a.updated_at.max(a.published_at.unwrap_or(a.updated_at)))
+        .max()
+        .unwrap_or(DateTime::UNIX_EPOCH)
+}
+
+/// A response with `ETag`, `Last-Modified` and `Cache-Control`, or 304 Not Modified when the
+/// client's copy is current (`If-None-Match` first; `If-Modified-Since` when there is none).
+pub(crate) fn conditional(
+    request: &HttpRequest,
+    body: Vec<u8>,
+    content_type: &str,
+    modified: DateTime<Utc>,
+    cache_control: &str,
+) -> HttpResponse {
+    let digest = Sha256::digest(&body);
+    let etag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
+    let modified_secs = u64::try_from(modified.timestamp()).unwrap_or(0);
+    let last_modified = HttpDate::from(UNIX_EPOCH + StdDuration::from_secs(modified_secs));
+    let headers = request.headers();
+    let not_modified = match headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        Some(tags) => tags
+            .split(',')
+            .map(str::trim)
+            .any(|t| t == etag || t == "*" || t.strip_prefix("W/") == Some(&etag)),
+        None => headers
+            .get(header::IF_MODIFIED_SINCE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<HttpDate>().ok())
+            .is_some_and(|since| {
+                std::time::SystemTime::from(since) >= std::time::SystemTime::from(last_modified)
+            }),
+    };
+    let mut response =
+        if not_modified { HttpResponse::build(StatusCode::NOT_MODIFIED) } else { HttpResponse::Ok() };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::LAST_MODIFIED, last_modified.to_string()))
+        .insert_header((header::CACHE_CONTROL, cache_control.to_owned()))
+        .insert_header((header::VARY, "Authorization"));
+    if not_modified { response.finish() } else { response.content_type(content_type.to_owned()).body(body) }
+}
