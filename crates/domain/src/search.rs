@@ -17,8 +17,9 @@ use crate::{
 
 pub const QUERY_MAX_CHARS: usize = 200;
 pub const QUERY_MAX_TERMS: usize = 12;
-/// How many candidates the database hands to [`rank`]; results past this are not paged.
-pub const MAX_CANDIDATES: usize = 1_000;
+/// How many candidates the database hands to [`rank`] (its best by text rank); results past this
+/// are not paged. Readers rarely go past the first pages, and each candidate costs a row read.
+pub const MAX_CANDIDATES: usize = 300;
 /// Snippet length in characters.
 pub const SNIPPET_CHARS: usize = 200;
 
@@ -31,6 +32,14 @@ pub struct SearchQuery {
     pub exact_terms: Vec<String>,
     /// Whether the reader typed any diacritic.
     pub has_diacritics: bool,
+}
+
+/// Text in NFC, without copying when it already is (stored text almost always is).
+fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
+        _ => std::borrow::Cow::Owned(text.nfc().collect()),
+    }
 }
 
 /// Splits text into words: runs of letters and digits, lower-cased.
@@ -115,9 +124,9 @@ pub fn rank(query: &SearchQuery, candidates: Vec<Candidate>) -> Vec<(Article, f6
         .map(|c| {
             // Fold and normalise whole strings once, then split: per-word folding dominated
             // ranking a thousand candidates. Folding keeps word boundaries, so the lists align.
-            let title_exact: Vec<String> = words(&c.article.title.nfc().collect::<String>()).collect();
+            let title_exact: Vec<String> = words(&nfc(&c.article.title)).collect();
             let title_folded: Vec<String> = words(&fold(&c.article.title)).collect();
-            let sapo_exact: Vec<String> = words(&c.article.sapo.nfc().collect::<String>()).collect();
+            let sapo_exact: Vec<String> = words(&nfc(&c.article.sapo)).collect();
             let sapo_folded: Vec<String> = words(&fold(&c.article.sapo)).collect();
             let text = if best_text_rank > 0.0 { c.text_rank / best_text_rank } else { 0.0 };
             let score = field_score(&title_folded, &title_exact, query, 3.0)

@@ -19,14 +19,59 @@ const GENERATED_SLUG_LEN: usize = 80;
 /// Folds text for matching: diacritics removed, `đ` → `d`, lower-cased. Accepts NFC and NFD input
 /// alike (both "Hoá" spellings fold to "hoa").
 pub fn fold(text: &str) -> String {
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .map(|c| match c {
-            'đ' | 'Đ' => 'd',
-            c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
+    let table = latin_table();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let len = c.len_utf8();
+        match c {
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            c if c.is_ascii() => out.push(c),
+            // Precomposed Latin letters (all of Vietnamese) straight from a table.
+            c if (LATIN_START..LATIN_END).contains(&(c as u32)) => {
+                match table[(c as u32 - LATIN_START) as usize] {
+                    Some(folded) => out.push(folded),
+                    None => fold_slow(c, &mut out),
+                }
+            }
+            c => fold_slow(c, &mut out),
+        }
+        rest = &rest[len..];
+    }
+    out
+}
+
+/// Folding by decomposition: what the table holds, and the answer for everything outside it
+/// (combining marks of NFD input are dropped here).
+fn fold_slow(c: char, out: &mut String) {
+    for d in std::iter::once(c).nfd().filter(|d| !is_combining_mark(*d)) {
+        match d {
+            'đ' | 'Đ' => out.push('d'),
+            d => out.extend(d.to_lowercase()),
+        }
+    }
+}
+
+const LATIN_START: u32 = 0x00C0;
+const LATIN_END: u32 = 0x1F00;
+
+/// For each character from U+00C0 to U+1EFF that folds to exactly one character, that character.
+fn latin_table() -> &'static [Option<char>] {
+    static TABLE: std::sync::OnceLock<Vec<Option<char>>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (LATIN_START..LATIN_END)
+            .map(|code| {
+                let c = char::from_u32(code)?;
+                let mut folded = String::new();
+                fold_slow(c, &mut folded);
+                let mut chars = folded.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                }
+            })
+            .collect()
+    })
 }
 
 /// A URL-safe article or taxonomy identifier: lower-case ASCII letters and digits in words joined
@@ -143,6 +188,18 @@ mod tests {
         ];
         for (input, expected) in pairs {
             assert_eq!(fold(input), expected, "folding {input}");
+        }
+    }
+
+    #[test]
+    fn the_folding_table_agrees_with_decomposition_for_every_latin_character() {
+        for code in (0..0x2000).chain(0x3000..0x3100) {
+            let Some(c) = char::from_u32(code) else { continue };
+            let mut slow = String::new();
+            fold_slow(c, &mut slow);
+            let fast = fold(&c.to_string());
+            let expected = if c.is_ascii() { c.to_ascii_lowercase().to_string() } else { slow };
+            assert_eq!(fast, expected, "{c:?} U+{code:04X}");
         }
     }
 

@@ -21,9 +21,9 @@ use crate::{
 };
 
 /// Newest articles taken from each of the source's tags within the window.
-const PER_TAG: u64 = 100;
-const FROM_SECTION: u64 = 50;
-const FROM_TEXT: usize = 100;
+const PER_TAG: u64 = 40;
+const FROM_SECTION: u64 = 30;
+const FROM_TEXT: usize = 50;
 
 async fn tag_ids_of(db: &impl ConnectionTrait, id: i64) -> Result<Vec<TagId>> {
     let ids: Vec<i64> = article_tag::Entity::find()
@@ -110,9 +110,11 @@ async fn text_neighbours(db: &impl ConnectionTrait, source: &RelatedSource) -> R
                     .collect::<Vec<_>>()
                     .join(" | "),
             );
+            // No ORDER BY: any matching three-word phrase is a strong hint, and without ranking
+            // every match PostgreSQL can stop at the limit.
             format!(
                 "SELECT article_id AS id FROM article_search WHERE document @@ to_tsquery('simple', '{tsquery}') \
-                 ORDER BY ts_rank_cd(document, to_tsquery('simple', '{tsquery}')) DESC LIMIT {FROM_TEXT}"
+                 LIMIT {FROM_TEXT}"
             )
         }
         _ => format!(

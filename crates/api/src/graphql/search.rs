@@ -47,7 +47,7 @@ pub struct SearchEdge {
     snippet: SearchSnippet,
 }
 
-/// Ranked results (at most 1,000 are ranked and paged).
+/// Ranked results (at most 300 are ranked and paged).
 #[derive(SimpleObject)]
 pub struct SearchConnection {
     edges: Vec<SearchEdge>,
