@@ -110,8 +110,8 @@ async fn text_neighbours(db: &impl ConnectionTrait, source: &RelatedSource) -> R
                     .collect::<Vec<_>>()
                     .join(" | "),
             );
-            // No ORDER BY: any matching three-word phrase is a strong hint, and without ranking
-            // every match PostgreSQL can stop at the limit.
+            // No ORDER BY (on either backend): any matching three-word phrase is a strong hint,
+            // and without ranking every match the engine can stop at the limit.
             format!(
                 "SELECT article_id AS id FROM article_search WHERE document @@ to_tsquery('simple', '{tsquery}') \
                  LIMIT {FROM_TEXT}"
@@ -119,7 +119,7 @@ async fn text_neighbours(db: &impl ConnectionTrait, source: &RelatedSource) -> R
         }
         _ => format!(
             "SELECT rowid AS id FROM article_search WHERE article_search MATCH '{{title sapo}} : ({})' \
-             ORDER BY bm25(article_search, 3.0, 1.0, 0.0) LIMIT {FROM_TEXT}",
+             LIMIT {FROM_TEXT}",
             quote(phrases.iter().map(|p| format!("\"{}\"", p.join(" "))).collect::<Vec<_>>().join(" OR "))
         ),
     };
