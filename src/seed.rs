@@ -8,7 +8,7 @@ use std::{
 };
 
 use anyhow::Context;
-use bantin_domain::{AuthorId, CategoryId, ContentReader, NewArticle, NewCategory, TagId};
+use bantin_domain::{ArticleContent, AuthorId, CategoryId, ContentReader, NewArticle, NewCategory, TagId};
 use bantin_persistence::Store;
 use bantin_seed::{GeneratedArticle, Generator, Taxonomy, taxonomy};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
@@ -120,14 +120,16 @@ fn pick<Id: Copy>(indexes: &[usize], ids: &[Id]) -> Vec<Id> {
 
 fn to_new_article(generated: GeneratedArticle, ids: &TaxonomyIds) -> NewArticle {
     NewArticle {
-        author_ids: pick(&generated.authors, &ids.authors),
-        tag_ids: pick(&generated.tags, &ids.tags),
-        category_id: ids.categories.get(generated.category).copied().unwrap_or(ids.categories[0]),
-        slug: generated.slug,
-        title: generated.title,
-        sapo: generated.sapo,
-        body: generated.body,
-        cover: Some(generated.cover),
+        content: ArticleContent {
+            author_ids: pick(&generated.authors, &ids.authors),
+            tag_ids: pick(&generated.tags, &ids.tags),
+            category_id: ids.categories.get(generated.category).copied().unwrap_or(ids.categories[0]),
+            slug: generated.slug.into_string(),
+            title: generated.title,
+            sapo: generated.sapo,
+            body: generated.body,
+            cover: Some(generated.cover),
+        },
         status: generated.status,
         published_at: Some(generated.published_at),
         created_at: generated.created_at,

@@ -9,8 +9,8 @@ use bantin::{
     settings::{HttpSettings, PublicationSettings, RelatedSettings, ServeSettings, TokenSettings},
 };
 use bantin_domain::{
-    ArticleId, ArticleStatus, AuthorId, Block, Body, CategoryId, CoverImage, NewArticle, NewAuthor,
-    NewCategory, NewTag, Slug, Span, TagId, slugify,
+    ArticleContent, ArticleId, ArticleStatus, AuthorId, Block, Body, CategoryId, CoverImage, NewArticle,
+    NewAuthor, NewCategory, NewTag, Slug, Span, TagId, slugify,
 };
 use bantin_persistence::{Store, StoreOptions};
 use chrono::{DateTime, Duration, Utc};
@@ -371,21 +371,23 @@ impl Newsroom {
     pub fn new_article(&self, story: &Story) -> NewArticle {
         let published_at = story.published_at;
         NewArticle {
-            slug: slugify(story.title, "bai-viet"),
-            title: story.title.into(),
-            sapo: format!("Ngày 26/6, {}.", story.title),
-            body: sample_body(story.title),
-            cover: Some(CoverImage {
-                src: "https://img.example/cover.jpg".into(),
-                alt: story.title.into(),
-                caption: None,
-                credit: None,
-                width: Some(1200),
-                height: Some(800),
-            }),
-            category_id: self.categories[story.category],
-            author_ids: story.authors.iter().map(|a| self.authors[a]).collect(),
-            tag_ids: story.tags.iter().map(|t| self.tags[t]).collect(),
+            content: ArticleContent {
+                slug: slugify(story.title, "bai-viet").into_string(),
+                title: story.title.into(),
+                sapo: format!("Ngày 26/6, {}.", story.title),
+                body: sample_body(story.title),
+                cover: Some(CoverImage {
+                    src: "https://img.example/cover.jpg".into(),
+                    alt: story.title.into(),
+                    caption: None,
+                    credit: None,
+                    width: Some(1200),
+                    height: Some(800),
+                }),
+                category_id: self.categories[story.category],
+                author_ids: story.authors.iter().map(|a| self.authors[a]).collect(),
+                tag_ids: story.tags.iter().map(|t| self.tags[t]).collect(),
+            },
             status: story.status,
             published_at: Some(published_at),
             created_at: published_at - Duration::hours(1),

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use bantin_domain::{
-    ArticleId, ArticleStatus, Block, Body, ContentReader, NewArticle, NewTag, Slug, Span, TagId, Visibility,
-    related::RelatedWeights, slugify,
+    ArticleContent, ArticleId, ArticleStatus, Block, Body, ContentReader, NewArticle, NewTag, Span, TagId,
+    Visibility, related::RelatedWeights, slugify,
 };
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
@@ -146,14 +146,16 @@ async fn corpus(
         |title: String, tags: Vec<TagId>, at: DateTime<Utc>, rng: &mut Rng, cluster: Option<usize>| {
             let n = articles.len();
             articles.push(NewArticle {
-                slug: Slug::parse(&format!("bai-{n}")).expect("slug"),
-                sapo: format!("Ngày 26/6, {} {}.", title.to_lowercase(), rng.filler(8)),
-                body: Body(vec![Block::Paragraph { spans: vec![Span::plain(rng.filler(40))] }]),
-                title,
-                cover: None,
-                category_id: categories[rng.below(categories.len())],
-                author_ids: vec![author],
-                tag_ids: tags,
+                content: ArticleContent {
+                    slug: format!("bai-{n}"),
+                    sapo: format!("Ngày 26/6, {} {}.", title.to_lowercase(), rng.filler(8)),
+                    body: Body(vec![Block::Paragraph { spans: vec![Span::plain(rng.filler(40))] }]),
+                    title,
+                    cover: None,
+                    category_id: categories[rng.below(categories.len())],
+                    author_ids: vec![author],
+                    tag_ids: tags,
+                },
                 status: ArticleStatus::Published,
                 published_at: Some(at),
                 created_at: at,

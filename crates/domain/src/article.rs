@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    blocks::{Body, reading_time_minutes},
+    blocks::reading_time_minutes,
     error::{Error, Result},
     text::Slug,
 };
@@ -179,27 +179,14 @@ impl Publication {
     }
 }
 
-/// An article to be stored, as written by a newsroom or the seed generator.
+/// An article to be stored as it is (the seed generator, imports): its content and where it is
+/// in its life. New articles from the newsroom go through [`crate::NewsroomStore::create_article`].
 #[derive(Debug, Clone)]
 pub struct NewArticle {
-    pub slug: Slug,
-    pub title: String,
-    pub sapo: String,
-    pub body: Body,
-    pub cover: Option<CoverImage>,
-    pub category_id: CategoryId,
-    pub author_ids: Vec<AuthorId>,
-    pub tag_ids: Vec<TagId>,
+    pub content: crate::newsroom::ArticleContent,
     pub status: ArticleStatus,
     pub published_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
-}
-
-impl NewArticle {
-    /// Words a reader reads: the sapo and the body.
-    pub fn word_count(&self) -> u32 {
-        crate::blocks::article_word_count(&self.sapo, &self.body)
-    }
 }
 
 /// An author profile to be stored.

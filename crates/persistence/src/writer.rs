@@ -120,18 +120,18 @@ impl Store {
         for chunk in articles.chunks(ROWS_PER_INSERT) {
             let rows = chunk.iter().map(|a| article::ActiveModel {
                 id: NotSet,
-                slug: Set(a.slug.to_string()),
-                title: Set(a.title.clone()),
-                sapo: Set(a.sapo.clone()),
-                body: Set(serde_json::to_value(&a.body).unwrap_or_default()),
-                cover: Set(a.cover.as_ref().and_then(|c| serde_json::to_value(c).ok())),
-                category_id: Set(a.category_id.0),
+                slug: Set(a.content.slug.clone()),
+                title: Set(a.content.title.clone()),
+                sapo: Set(a.content.sapo.clone()),
+                body: Set(serde_json::to_value(&a.content.body).unwrap_or_default()),
+                cover: Set(a.content.cover.as_ref().and_then(|c| serde_json::to_value(c).ok())),
+                category_id: Set(a.content.category_id.0),
                 status: Set(a.status.as_str().to_owned()),
                 published_at: Set(a.published_at.map(stored_time)),
                 created_at: Set(stored_time(a.created_at)),
                 updated_at: Set(now),
                 revision: Set(1),
-                word_count: Set(i32::try_from(a.word_count()).unwrap_or(i32::MAX)),
+                word_count: Set(i32::try_from(a.content.word_count()).unwrap_or(i32::MAX)),
                 created_by: Set(None),
                 submitted_at: Set(None),
                 deleted_at: Set(None),
@@ -146,7 +146,7 @@ impl Store {
         let mut tags = Vec::new();
         for (new, id) in articles.iter().zip(&ids) {
             let published_at = new.published_at.map(stored_time);
-            for (position, author) in (0..).zip(&new.author_ids) {
+            for (position, author) in (0..).zip(&new.content.author_ids) {
                 bylines.push(article_author::ActiveModel {
                     article_id: Set(id.0),
                     author_id: Set(author.0),
@@ -154,7 +154,7 @@ impl Store {
                     published_at: Set(published_at),
                 });
             }
-            for (position, tag) in (0..).zip(&new.tag_ids) {
+            for (position, tag) in (0..).zip(&new.content.tag_ids) {
                 tags.push(article_tag::ActiveModel {
                     article_id: Set(id.0),
                     tag_id: Set(tag.0),
@@ -172,7 +172,14 @@ impl Store {
         let entries: Vec<_> = articles
             .iter()
             .zip(&ids)
-            .map(|(a, id)| crate::search::IndexEntry::new(id.0, &a.title, &a.sapo, &a.body.plain_text()))
+            .map(|(a, id)| {
+                crate::search::IndexEntry::new(
+                    id.0,
+                    &a.content.title,
+                    &a.content.sapo,
+                    &a.content.body.plain_text(),
+                )
+            })
             .collect();
         crate::search::write(&txn, &entries).await?;
         for chunk in tags.chunks(ROWS_PER_INSERT * 4) {
