@@ -15,6 +15,7 @@ mod m20261126_000002_create_editorial_tables;
 mod m20261126_000003_create_search_index;
 mod m20261126_000004_create_related_pins;
 mod m20261126_000005_keep_search_vectors_inline;
+mod m20261126_000006_create_search_headlines;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_create_search_index::Migration),
             Box::new(m20261126_000004_create_related_pins::Migration),
             Box::new(m20261126_000005_keep_search_vectors_inline::Migration),
+            Box::new(m20261126_000006_create_search_headlines::Migration),
         ]
     }
 }

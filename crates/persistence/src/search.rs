@@ -80,6 +80,16 @@ pub(crate) async fn write(db: &impl ConnectionTrait, entries: &[IndexEntry]) -> 
         db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await
             .map_err(db_err("writing search entries"))?;
+        if backend == DatabaseBackend::Postgres {
+            let ids = chunk.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(",");
+            db.execute_unprepared(&format!(
+                "INSERT INTO article_headlines (article_id, headline) \
+                 SELECT article_id, ts_filter(document, '{{a,b}}') FROM article_search WHERE article_id IN ({ids}) \
+                 ON CONFLICT (article_id) DO UPDATE SET headline = EXCLUDED.headline"
+            ))
+            .await
+            .map_err(db_err("writing search headlines"))?;
+        }
     }
     Ok(())
 }
@@ -103,53 +113,108 @@ pub(crate) async fn unindexed(db: &impl ConnectionTrait, limit: u64) -> Result<V
     rows.iter().map(|row| row.try_get::<i64>("", "id").map_err(db_err("reading an article id"))).collect()
 }
 
+/// Which part of the index a candidate query reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    /// Every term in the title or sapo, ranked by text relevance: the strong matches, found in a
+    /// small index even when a query's words are on most articles.
+    Headline,
+    /// Every term anywhere (the body too), unranked, newest first where the engine can do that
+    /// cheaply: only asked for when the first tier is thin.
+    Anywhere,
+}
+
 /// Up to [`MAX_CANDIDATES`] articles matching every query term and the filter, visible under
-/// `visibility`, with the backend's text rank (higher is better), best first.
+/// `visibility`, with the backend's text rank (higher is better), best first: title and sapo
+/// matches first, then body matches while there is room.
 pub(crate) async fn candidates(
     db: &impl ConnectionTrait,
     query: &SearchQuery,
     search_filter: &SearchFilter,
     visibility: Visibility,
 ) -> Result<Vec<Candidate>> {
+    let mut ranked = tier(db, Tier::Headline, query, search_filter, visibility, &[], MAX_CANDIDATES).await?;
+    if ranked.len() < MAX_CANDIDATES {
+        let seen: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
+        let room = MAX_CANDIDATES - ranked.len();
+        ranked.extend(tier(db, Tier::Anywhere, query, search_filter, visibility, &seen, room).await?);
+    }
+    load(db, ranked).await
+}
+
+async fn tier(
+    db: &impl ConnectionTrait,
+    tier: Tier,
+    query: &SearchQuery,
+    search_filter: &SearchFilter,
+    visibility: Visibility,
+    skip: &[i64],
+    limit: usize,
+) -> Result<Vec<(i64, f64)>> {
     let filter = &search_filter.articles;
     let range = (search_filter.from, search_filter.to);
     let backend = db.get_database_backend();
-    let search = Alias::new("article_search");
     // The query's terms are inlined as a SQL string literal: they are folded runs of letters and
     // digits (see `SearchQuery::parse`), so no reader input reaches the database as syntax; quotes
     // are doubled all the same.
     let literal = |text: String| format!("'{}'", text.replace('\'', "''"));
-    let (rank, matches, join) = match backend {
-        DatabaseBackend::Postgres => {
+    let (table, rank, matches, join, order) = match (backend, tier) {
+        (DatabaseBackend::Postgres, Tier::Headline) => {
             let tsquery = literal(query.terms.join(" & "));
             (
-                Expr::cust(format!(
-                    "ts_rank_cd(article_search.document, to_tsquery('simple', {tsquery}))::float8"
-                )),
-                Expr::cust(format!("article_search.document @@ to_tsquery('simple', {tsquery})")),
-                Expr::cust("article_search.article_id = articles.id"),
+                "article_headlines",
+                format!("ts_rank_cd(article_headlines.headline, to_tsquery('simple', {tsquery}))::float8"),
+                format!("article_headlines.headline @@ to_tsquery('simple', {tsquery})"),
+                "article_headlines.article_id = articles.id",
+                true,
             )
         }
-        _ => {
-            let fts = literal(query.terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" "));
+        (DatabaseBackend::Postgres, Tier::Anywhere) => {
+            let tsquery = literal(query.terms.join(" & "));
             (
-                // bm25 is lower-is-better; weights favour title over sapo over body.
-                Expr::cust("-bm25(article_search, 10.0, 4.0, 1.0)"),
-                Expr::cust(format!("article_search MATCH {fts}")),
-                Expr::cust("article_search.rowid = articles.id"),
+                "article_search",
+                "0.0::float8".to_owned(),
+                format!("article_search.document @@ to_tsquery('simple', {tsquery})"),
+                "article_search.article_id = articles.id",
+                false,
+            )
+        }
+        (_, tier) => {
+            let terms = query.terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" ");
+            let (expression, rank) = match tier {
+                // bm25 is lower-is-better; weights favour title over sapo.
+                Tier::Headline => {
+                    (format!("{{title sapo}} : ({terms})"), "-bm25(article_search, 10.0, 4.0, 1.0)")
+                }
+                Tier::Anywhere => (terms, "0.0"),
+            };
+            (
+                "article_search",
+                rank.to_owned(),
+                format!("article_search MATCH {}", literal(expression)),
+                "article_search.rowid = articles.id",
+                tier == Tier::Headline,
             )
         }
     };
     let mut select = Query::select();
     select
         .column((article::Entity, article::Column::Id))
-        .expr_as(rank, Alias::new("text_rank"))
+        .expr_as(Expr::cust(rank), Alias::new("text_rank"))
         .from(article::Entity)
-        .inner_join(search, join)
-        .and_where(matches)
+        .inner_join(Alias::new(table), Expr::cust(join))
+        .and_where(Expr::cust(matches))
         .cond_where(visible(visibility))
-        .order_by_expr(Expr::cust("text_rank"), Order::Desc)
-        .limit(MAX_CANDIDATES as u64);
+        .limit(limit as u64);
+    if order {
+        select.order_by_expr(Expr::cust("text_rank"), Order::Desc);
+    } else if backend == DatabaseBackend::Sqlite {
+        // FTS5 walks its index newest id first at no cost.
+        select.order_by_expr(Expr::cust("article_search.rowid"), Order::Desc);
+    }
+    if !skip.is_empty() {
+        select.and_where(Expr::col((article::Entity, article::Column::Id)).is_not_in(skip.iter().copied()));
+    }
     if let Some(category) = filter.category {
         select.and_where(Expr::col((article::Entity, article::Column::CategoryId)).eq(category.0));
     }
@@ -182,11 +247,14 @@ pub(crate) async fn candidates(
         select.and_where(Expr::col((article::Entity, article::Column::PublishedAt)).lte(stored_time(to)));
     }
     let rows = db.query_all(&select).await.map_err(db_err("searching"))?;
-    let ranked: Vec<(i64, f64)> = rows
-        .iter()
+    rows.iter()
         .map(|row| Ok((row.try_get::<i64>("", "id")?, row.try_get::<f64>("", "text_rank")?)))
         .collect::<Result<_, sea_orm::DbErr>>()
-        .map_err(db_err("reading search results"))?;
+        .map_err(db_err("reading search results"))
+}
+
+/// The candidates' rows, in rank order.
+async fn load(db: &impl ConnectionTrait, ranked: Vec<(i64, f64)>) -> Result<Vec<Candidate>> {
     if ranked.is_empty() {
         return Ok(Vec::new());
     }
