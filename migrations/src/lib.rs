@@ -16,6 +16,7 @@ mod m20261126_000003_create_search_index;
 mod m20261126_000004_create_related_pins;
 mod m20261126_000005_keep_search_vectors_inline;
 mod m20261126_000006_create_search_headlines;
+mod m20261126_000007_create_article_changes;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_create_related_pins::Migration),
             Box::new(m20261126_000005_keep_search_vectors_inline::Migration),
             Box::new(m20261126_000006_create_search_headlines::Migration),
+            Box::new(m20261126_000007_create_article_changes::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod auth;
+mod changes;
 mod cli;
 mod editorial;
 mod feeds;

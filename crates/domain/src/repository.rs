@@ -103,6 +103,12 @@ pub trait ContentReader: Send + Sync {
         visibility: Visibility,
     ) -> Result<Vec<(String, DateTime<Utc>)>>;
 
+    /// Article writes after log position `after`, in order: (position, article).
+    async fn changes_after(&self, after: i64, limit: u64) -> Result<Vec<(i64, ArticleId)>>;
+
+    /// Scheduled articles whose time came in `(after, until]`: they became public without a write.
+    async fn became_due(&self, after: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<ArticleId>>;
+
     /// Bodies of the given articles (batched for dataloaders).
     async fn bodies(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Body>>;
 

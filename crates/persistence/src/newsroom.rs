@@ -533,6 +533,7 @@ impl NewsroomStore for Store {
         })?;
         write_links(&txn, model.id, &content, None).await?;
         index(&txn, model.id, &content).await?;
+        crate::writer::log_changes(&txn, &[model.id], now).await?;
         store_revision(&txn, &model, &content, &["created".to_owned()], by).await?;
         txn.commit().await.map_err(db_err("committing a new article"))?;
         self.changed().await;
@@ -657,6 +658,7 @@ impl NewsroomStore for Store {
             .map_err(db_err("reloading an article"))?
             .ok_or_else(|| Error::not_found("article", id.to_string()))?;
         store_revision(&txn, &stored, &content, &changed, by).await?;
+        crate::writer::log_changes(&txn, &[model.id], now).await?;
         txn.commit().await.map_err(db_err("committing an article change"))?;
         self.changed().await;
         mapping::article(stored)

@@ -227,6 +227,41 @@ impl ContentReader for Store {
         crate::search::candidates(&self.reader, query, filter, visibility).await
     }
 
+    async fn changes_after(&self, after: i64, limit: u64) -> Result<Vec<(i64, ArticleId)>> {
+        let rows: Vec<(i64, i64)> = crate::entity::article_change::Entity::find()
+            .select_only()
+            .column(crate::entity::article_change::Column::Seq)
+            .column(crate::entity::article_change::Column::ArticleId)
+            .filter(crate::entity::article_change::Column::Seq.gt(after))
+            .order_by_asc(crate::entity::article_change::Column::Seq)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.writer)
+            .await
+            .map_err(db_err("reading the change log"))?;
+        Ok(rows.into_iter().map(|(seq, id)| (seq, ArticleId(id))).collect())
+    }
+
+    async fn became_due(
+        &self,
+        after: chrono::DateTime<chrono::Utc>,
+        until: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<ArticleId>> {
+        let ids: Vec<i64> = article::Entity::find()
+            .select_only()
+            .column(article::Column::Id)
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(article::Column::DeletedAt.is_null())
+            .filter(article::Column::PublishedAt.gt(stored_time(after)))
+            .filter(article::Column::PublishedAt.lte(stored_time(until)))
+            .order_by_asc(article::Column::PublishedAt)
+            .into_tuple()
+            .all(&self.writer)
+            .await
+            .map_err(db_err("finding articles that became due"))?;
+        Ok(ids.into_iter().map(ArticleId).collect())
+    }
+
     async fn sitemap_pages(
         &self,
         per_page: i64,

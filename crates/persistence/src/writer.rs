@@ -13,13 +13,33 @@ use sea_orm::{
 
 use crate::{
     Store,
-    entity::{article, article_author, article_tag, author, category, tag},
+    entity::{article, article_author, article_change, article_tag, author, category, tag},
     mapping::{self, db_err, stored_time},
 };
 
 /// Rows per INSERT statement: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters
 /// for our widest table, and large enough that statement overhead stays small.
 const ROWS_PER_INSERT: usize = 500;
+
+/// Records that these articles changed, in the caller's transaction (partners' delta sync reads
+/// the log in order).
+pub(crate) async fn log_changes(
+    txn: &DatabaseTransaction,
+    ids: &[i64],
+    at: chrono::DateTime<Utc>,
+) -> Result<()> {
+    for chunk in ids.chunks(ROWS_PER_INSERT * 4) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|id| article_change::ActiveModel { seq: NotSet, article_id: Set(*id), changed_at: Set(at) })
+            .collect();
+        article_change::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await
+            .map_err(db_err("logging article changes"))?;
+    }
+    Ok(())
+}
 
 impl Store {
     /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken at
@@ -182,6 +202,7 @@ impl Store {
             })
             .collect();
         crate::search::write(&txn, &entries).await?;
+        log_changes(&txn, &ids.iter().map(|id| id.0).collect::<Vec<_>>(), now).await?;
         for chunk in tags.chunks(ROWS_PER_INSERT * 4) {
             article_tag::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(&txn)

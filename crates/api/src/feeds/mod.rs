@@ -204,6 +204,11 @@ async fn feed(
     Ok(conditional(request, body, format.content_type(), updated, &cache_control))
 }
 
+/// Now, at whole seconds (stored times are whole seconds; comparisons must agree).
+pub(crate) fn now_whole_seconds() -> DateTime<Utc> {
+    DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_else(Utc::now)
+}
+
 /// The newest change among `articles` (the feed's `Last-Modified`).
 fn last_modified(articles: &[Article]) -> DateTime<Utc> {
     articles

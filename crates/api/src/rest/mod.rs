@@ -28,6 +28,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route("/latest", web::get().to(latest))
             .route("/articles", web::get().to(articles))
             .route("/search", web::get().to(search))
+            .route("/changes", web::get().to(changes))
             .route("/articles/{slug}", web::get().to(article))
             .route("/articles/{slug}/related", web::get().to(related))
             .route("/categories", web::get().to(categories))
@@ -235,25 +236,142 @@ async fn public_article(state: &AppState, slug: &str) -> Result<Article, ApiErro
         .ok_or_else(|| ApiError::from(Error::not_found("article", slug)))
 }
 
+/// Full articles (teaser, body and bookkeeping), relations loaded in batches.
+async fn details(state: &AppState, articles: Vec<Article>) -> Result<Vec<ArticleDetail>> {
+    let ids: Vec<_> = articles.iter().map(|a| a.id).collect();
+    let mut bodies = state.content.bodies(&ids).await?;
+    let now = chrono::Utc::now();
+    let meta: Vec<_> =
+        articles.iter().map(|a| (a.id, a.effective_status(now), a.revision, a.created_at)).collect();
+    let teasers = teasers(state, articles).await?;
+    Ok(teasers
+        .into_iter()
+        .zip(meta)
+        .map(|(teaser, (id, status, revision, created_at))| ArticleDetail {
+            teaser,
+            status: status.as_str(),
+            revision,
+            created_at,
+            body: bodies.remove(&id).unwrap_or_default().0,
+        })
+        .collect())
+}
+
 async fn article(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     _: web::Query<NoParams>,
 ) -> Result<HttpResponse, ApiError> {
     let article = public_article(&state, &slug).await?;
-    let mut bodies = state.content.bodies(&[article.id]).await?;
-    let body = bodies.remove(&article.id).unwrap_or_default();
-    let (status, revision, created_at) =
-        (article.effective_status(chrono::Utc::now()), article.revision, article.created_at);
-    let teaser = teasers(&state, vec![article]).await?.pop().ok_or_else(|| {
+    let detail = details(&state, vec![article]).await?.pop().ok_or_else(|| {
         ApiError::from(Error::Unexpected("an article vanished while its relations loaded".to_owned()))
     })?;
-    Ok(HttpResponse::Ok().json(ArticleDetail {
-        teaser,
-        status: status.as_str(),
-        revision,
-        created_at,
-        body: body.0,
+    Ok(HttpResponse::Ok().json(detail))
+}
+
+/// Scope a partner token needs for the change feed.
+pub const CHANGES_SCOPE: &str = "api:read";
+const DEFAULT_CHANGES: u64 = 100;
+const MAX_CHANGES: u64 = 500;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangesParams {
+    since: Option<String>,
+    limit: Option<String>,
+}
+
+/// Where a partner's copy stands: the last log position it has seen, and the time up to which
+/// scheduled articles that became public have been reported.
+fn encode_since(seq: i64, due: chrono::DateTime<chrono::Utc>) -> String {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    URL_SAFE_NO_PAD.encode(format!("c1:{seq}:{}", due.timestamp()))
+}
+
+fn decode_since(value: &str) -> Result<(i64, chrono::DateTime<chrono::Utc>)> {
+    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+    let invalid =
+        || Error::invalid("since", "is not a cursor this API issued; pass back nextCursor unchanged");
+    let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let mut parts = text.split(':');
+    let (Some("c1"), Some(seq), Some(due), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(invalid());
+    };
+    let seq = seq.parse::<i64>().map_err(|_| invalid())?;
+    let due =
+        due.parse::<i64>().ok().and_then(|s| chrono::DateTime::from_timestamp(s, 0)).ok_or_else(invalid)?;
+    Ok((seq, due))
+}
+
+/// `GET /api/v1/changes?since=`: every article written since the cursor, in order, as its current
+/// public form or as a tombstone when the public may no longer see it. Replaying the feed into a
+/// copy makes the copy converge. Needs a partner token with `api:read`.
+async fn changes(
+    state: web::Data<AppState>,
+    request: actix_web::HttpRequest,
+    params: web::Query<ChangesParams>,
+) -> Result<HttpResponse, ApiError> {
+    use actix_web::HttpMessage;
+    let caller = request.extensions().get::<caller::Caller>().cloned().unwrap_or(caller::Caller::Anonymous);
+    match &caller {
+        caller::Caller::Anonymous => {
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::UNAUTHORIZED,
+                crate::error::code::UNAUTHENTICATED,
+                "the change feed needs a partner token with the api:read scope",
+            ));
+        }
+        c if !c.has_scope(CHANGES_SCOPE) => {
+            return Err(Error::Forbidden("this token lacks the api:read scope".to_owned()).into());
+        }
+        _ => {}
+    }
+    let limit = match int_param(params.limit.as_deref(), "limit")? {
+        None => DEFAULT_CHANGES,
+        Some(n) if (1..=MAX_CHANGES as i64).contains(&n) => n as u64,
+        Some(n) => {
+            return Err(
+                Error::invalid("limit", format!("must be between 1 and {MAX_CHANGES}, got {n}")).into()
+            );
+        }
+    };
+    let (after, due_after) = match params.since.as_deref() {
+        Some(since) => decode_since(since)?,
+        None => (0, chrono::DateTime::UNIX_EPOCH),
+    };
+    let now = crate::feeds::now_whole_seconds();
+    let logged = state.content.changes_after(after, limit).await?;
+    let full_page = logged.len() as u64 == limit;
+    let mut order: Vec<(Option<i64>, bantin_domain::ArticleId)> =
+        logged.iter().map(|(seq, id)| (Some(*seq), *id)).collect();
+    // Scheduled articles that became public since the last call have no log entry of their own;
+    // report them once the log is drained, and move the time mark only then.
+    let due_until = if full_page { due_after } else { now };
+    if !full_page {
+        order.extend(state.content.became_due(due_after, due_until).await?.into_iter().map(|id| (None, id)));
+    }
+    let mut public = Vec::new();
+    let mut items = Vec::with_capacity(order.len());
+    for (seq, id) in &order {
+        match state.newsroom.article_by_id(*id).await? {
+            Some(article) if article.is_public_at(now) => public.push((*seq, article)),
+            _ => items.push((*seq, ChangeItem::Delete { id: id.to_string() })),
+        }
+    }
+    let (seqs, articles): (Vec<_>, Vec<_>) = public.into_iter().unzip();
+    for (seq, detail) in seqs.into_iter().zip(details(&state, articles).await?) {
+        items.push((seq, ChangeItem::Upsert { article: Box::new(detail) }));
+    }
+    // Items in log order; tombstones and upserts were gathered apart.
+    let position = |seq: &Option<i64>| seq.unwrap_or(i64::MAX);
+    items.sort_by_key(|(seq, _)| position(seq));
+    let last_seq = logged.last().map_or(after, |(seq, _)| *seq);
+    Ok(HttpResponse::Ok().json(ChangeList {
+        items: items.into_iter().map(|(seq, change)| ChangeEntry { seq, change }).collect(),
+        next_cursor: encode_since(last_seq, due_until),
+        has_more: full_page,
     }))
 }
 

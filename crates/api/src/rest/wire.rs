@@ -201,3 +201,33 @@ pub struct SearchList {
     pub next_cursor: Option<String>,
     pub total: usize,
 }
+
+/// One entry of the change feed.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ChangeItem {
+    /// The article as the public sees it now.
+    Upsert { article: Box<ArticleDetail> },
+    /// The public may no longer see this article (unpublished, archived, deleted, or never was):
+    /// remove it from the copy.
+    Delete { id: String },
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeEntry {
+    /// Position in the change log (absent for a scheduled article that just became public).
+    pub seq: Option<i64>,
+    #[serde(flatten)]
+    pub change: ChangeItem,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeList {
+    pub items: Vec<ChangeEntry>,
+    /// Pass back as `since`; always present, so a partner can poll with it.
+    pub next_cursor: String,
+    /// More changes wait beyond this page: ask again at once.
+    pub has_more: bool,
+}

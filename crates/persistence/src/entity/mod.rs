@@ -3,6 +3,7 @@
 
 pub mod article;
 pub mod article_author;
+pub mod article_change;
 pub mod article_revision;
 pub mod article_tag;
 pub mod author;
