@@ -11,7 +11,7 @@ PG_TEST_HOST ?= 127.0.0.1
 PG_TEST_PORT ?= 5432
 PG_TEST_URL ?= postgres://postgres@$(PG_TEST_HOST):$(PG_TEST_PORT)/test
 
-.PHONY: help run build test test-postgres bench-scale schema fmt lint check-deps ci clean-data
+.PHONY: help run build test test-postgres bench-scale bench-feeds schema fmt lint check-deps ci clean-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ test-postgres: ## The integration suite on PostgreSQL (skipped with a notice whe
 
 bench-scale: ## Median latency of keyset pages and lookups at 10,000 vs 1,000,000 articles (PostgreSQL if reachable)
 	bash bench/scale.sh
+
+bench-feeds: ## Requests/s of /feeds/latest.rss against the JSON latest list (on the bench-scale database)
+	bash bench/feeds.sh
 
 schema: ## Rewrite schema.graphql from the code
 	cargo build --bin bantin

@@ -235,3 +235,101 @@ async fn sitemaps_list_public_urls_and_recent_news_and_robots_points_at_them() {
     let robots = String::from_utf8(fetch(&desk, "/robots.txt", &[]).await.body).expect("utf-8");
     assert!(robots.contains("/sitemap.xml") && robots.contains("/sitemap-news.xml"), "{robots}");
 }
+
+/// The elements of an XML document as (path, text) pairs, namespaces kept in the names, using an
+/// independent XML parser: the document must be well-formed.
+fn xml_elements(xml: &str) -> Vec<(String, String)> {
+    use quick_xml::{Reader, events::Event};
+    let mut reader = Reader::from_str(xml);
+    let mut path: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) => {
+                path.push(e.name().as_ref().to_owned());
+                out.push((path.join("/"), String::new()));
+            }
+            Event::End(_) => {
+                path.pop();
+            }
+            Event::Text(t) => {
+                if let Some(last) = out.last_mut() {
+                    last.1.push_str(&t.into_inner());
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(last) = out.last_mut() {
+                    let name = r.into_inner().into_owned();
+                    last.1.push_str(match name.as_str() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("unexpected entity {other}"),
+                    });
+                }
+            }
+            Event::Eof => return out,
+            _ => {}
+        }
+    }
+}
+
+#[actix_web::test]
+async fn sitemaps_parse_as_xml_with_the_elements_crawlers_require() {
+    let desk = newsroom_desk().await;
+    let index = String::from_utf8(fetch(&desk, "/sitemap.xml", &[]).await.body).expect("utf-8");
+    let elements = xml_elements(&index);
+    assert_eq!(elements[0].0, "sitemapindex");
+    assert!(elements.iter().any(|(p, _)| p == "sitemapindex/sitemap/loc"));
+    assert!(elements.iter().any(|(p, _)| p == "sitemapindex/sitemap/lastmod"));
+    let page = String::from_utf8(fetch(&desk, "/sitemaps/articles-0.xml", &[]).await.body).expect("utf-8");
+    let elements = xml_elements(&page);
+    let locs: Vec<&String> = elements.iter().filter(|(p, _)| p == "urlset/url/loc").map(|(_, t)| t).collect();
+    assert_eq!(locs.len(), 3);
+    assert!(locs.iter().all(|l| l.starts_with(BASE_URL)));
+    let news = String::from_utf8(fetch(&desk, "/sitemap-news.xml", &[]).await.body).expect("utf-8");
+    let elements = xml_elements(&news);
+    for required in [
+        "urlset/url/loc",
+        "urlset/url/news:news/news:publication/news:name",
+        "urlset/url/news:news/news:publication/news:language",
+        "urlset/url/news:news/news:publication_date",
+        "urlset/url/news:news/news:title",
+    ] {
+        assert!(elements.iter().any(|(p, _)| p == required), "{required} missing in {news}");
+    }
+    // An RSS title with markup characters comes back exactly.
+    let rss = String::from_utf8(fetch(&desk, "/feeds/latest.rss", &[]).await.body).expect("utf-8");
+    let titles: Vec<String> = xml_elements(&rss)
+        .into_iter()
+        .filter(|(p, _)| p == "rss/channel/item/title")
+        .map(|(_, t)| t)
+        .collect();
+    assert!(titles.contains(&TRICKY.to_owned()), "{titles:?}");
+}
+
+#[actix_web::test]
+async fn sitemap_pages_never_hold_more_than_their_block_of_ids() {
+    use bantin_domain::{ContentReader, Visibility};
+    let desk = newsroom_desk().await;
+    let store = &desk.app.store;
+    // Blocks of 2 ids stand in for the protocol's 50,000.
+    let pages = store.sitemap_pages(2, Visibility::public_now()).await.expect("pages");
+    let mut listed = Vec::new();
+    for (page, _) in &pages {
+        let urls = store.sitemap_page(*page, 2, Visibility::public_now()).await.expect("page");
+        assert!(!urls.is_empty() && urls.len() <= 2, "page {page}: {urls:?}");
+        listed.extend(urls.into_iter().map(|(slug, _)| slug));
+    }
+    listed.sort();
+    let mut public: Vec<String> = desk.app.get("/api/v1/latest?limit=100").await.1["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["slug"].as_str().expect("slug").to_owned())
+        .collect();
+    public.sort();
+    assert_eq!(listed, public, "every public article once, nothing else");
+}
