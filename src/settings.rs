@@ -116,6 +116,14 @@ pub struct PublicationSettings {
     #[arg(long = "publication-utc-offset", env = "BANTIN_PUBLICATION_UTC_OFFSET", default_value = "+07:00", value_parser = parse_offset)]
     pub utc_offset_minutes: i32,
 
+    /// Seconds anonymous REST answers may be cached by browsers and CDNs (`Cache-Control: max-age`).
+    #[arg(long = "cache-max-age", env = "BANTIN_CACHE_MAX_AGE", default_value_t = 60)]
+    pub cache_max_age: u32,
+
+    /// Seconds a CDN may keep serving a stale anonymous answer while it revalidates.
+    #[arg(long = "stale-while-revalidate", env = "BANTIN_STALE_WHILE_REVALIDATE", default_value_t = 300)]
+    pub stale_while_revalidate: u32,
+
     /// Seconds feeds and sitemaps may be cached by readers and CDNs.
     #[arg(long = "feed-max-age", env = "BANTIN_FEED_MAX_AGE", default_value_t = 300)]
     pub feed_max_age: u32,
@@ -241,6 +249,8 @@ impl ServeSettings {
             related: self.related.weights(),
             related_cache: self.related.related_cache,
             feed_max_age: self.publication.feed_max_age,
+            cache_max_age: self.publication.cache_max_age,
+            stale_while_revalidate: self.publication.stale_while_revalidate,
             utc_offset_minutes: self.publication.utc_offset_minutes,
         }
     }

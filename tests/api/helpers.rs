@@ -117,6 +117,8 @@ pub fn serve_settings() -> ServeSettings {
             base_url: BASE_URL.into(),
             utc_offset_minutes: 420,
             feed_max_age: 300,
+            cache_max_age: 60,
+            stale_while_revalidate: 300,
         },
         jwt: JwtSettings {
             jwt_algorithm: "HS256".into(),

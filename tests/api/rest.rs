@@ -151,3 +151,44 @@ async fn health_answers_while_the_database_does() {
     assert_eq!(body["status"], "ok");
     assert!(body["contentVersion"].is_u64(), "{body}");
 }
+
+#[actix_web::test]
+async fn anonymous_answers_carry_an_etag_and_public_caching_and_revalidate_with_304() {
+    let desk = crate::helpers::desk().await;
+    let app = &desk.app;
+    let get = |headers: Vec<(&'static str, String)>, path: &'static str| async move {
+        let mut request = app.client.get(format!("{}{path}", app.address));
+        for (name, value) in headers {
+            request = request.insert_header((name, value));
+        }
+        let mut response = request.send().await.expect("sent");
+        let body = response.body().await.expect("body");
+        let header = |name: &str| {
+            response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+        };
+        (response.status().as_u16(), header("etag"), header("cache-control"), body.len())
+    };
+    let (status, etag, cache, length) = get(vec![], "/api/v1/latest").await;
+    assert_eq!(status, 200);
+    assert!(etag.starts_with("W/\""), "{etag}");
+    assert_eq!(cache, "public, max-age=60, stale-while-revalidate=300");
+    assert!(length > 0);
+    let (status, again, _, length) = get(vec![("If-None-Match", etag.clone())], "/api/v1/latest").await;
+    assert_eq!((status, length), (304, 0));
+    assert_eq!(again, etag);
+
+    // A write changes the answer, so the old tag no longer matches.
+    let (id, revision, _) = crate::helpers::create_draft(app, &desk.editor, "Tin làm đổi ETag").await;
+    crate::helpers::lifecycle(app, &desk.editor, "publishArticle", &id, revision).await;
+    let (status, fresh, _, _) = get(vec![("If-None-Match", etag.clone())], "/api/v1/latest").await;
+    assert_eq!(status, 200);
+    assert_ne!(fresh, etag);
+
+    let (status, _, cache, _) =
+        get(vec![("Authorization", format!("Bearer {}", desk.editor))], "/api/v1/latest").await;
+    assert_eq!(status, 200);
+    assert_eq!(cache, "private, no-store", "answers to a token are never cached");
+    let (status, etag, _, _) = get(vec![], "/api/v1/articles/khong-co").await;
+    assert_eq!(status, 404);
+    assert!(etag.is_empty(), "errors carry no entity tag");
+}

@@ -37,6 +37,10 @@ pub struct ApiConfig {
     pub related_cache: bool,
     /// Seconds feeds and sitemaps may be cached.
     pub feed_max_age: u32,
+    /// Seconds anonymous REST answers may be cached, and how long a CDN may serve them stale
+    /// while it revalidates.
+    pub cache_max_age: u32,
+    pub stale_while_revalidate: u32,
     /// The publication's time zone, in minutes east of UTC (Vietnam: 420).
     pub utc_offset_minutes: i32,
 }

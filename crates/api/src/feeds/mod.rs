@@ -218,6 +218,19 @@ fn last_modified(articles: &[Article]) -> DateTime<Utc> {
         .unwrap_or(DateTime::UNIX_EPOCH)
 }
 
+/// A weak entity tag for a body: weak, because the compression middleware may change the bytes
+/// on the wire while the content stays the same.
+pub(crate) fn weak_etag(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    format!("W/\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Whether an `If-None-Match` header names `etag` (weak comparison, as GET uses).
+pub(crate) fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
+    if_none_match.split(',').any(|t| t.trim() == "*" || bare(t) == bare(etag))
+}
+
 /// A response with `ETag`, `Last-Modified` and `Cache-Control`, or 304 Not Modified when the
 /// client's copy is current (`If-None-Match` first; `If-Modified-Since` when there is none).
 pub(crate) fn conditional(
@@ -227,8 +240,7 @@ pub(crate) fn conditional(
     modified: DateTime<Utc>,
     cache_control: &str,
 ) -> HttpResponse {
-    let digest = Sha256::digest(&body);
-    let etag = format!("\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
+    let etag = weak_etag(&body);
     let modified_secs = u64::try_from(modified.timestamp()).unwrap_or(0);
     let last_modified = HttpDate::from(UNIX_EPOCH + StdDuration::from_secs(modified_secs));
     let headers = request.headers();

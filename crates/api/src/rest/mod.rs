@@ -52,11 +52,64 @@ async fn identify(
     };
     match caller::resolve(&state, request.request()).await {
         Ok(caller) => {
+            let anonymous = caller == caller::Caller::Anonymous;
+            let is_get = request.method() == actix_web::http::Method::GET;
             request.extensions_mut().insert(caller);
-            next.call(request).await.map(actix_web::dev::ServiceResponse::map_into_boxed_body)
+            let response = next.call(request).await?;
+            if !is_get || !response.status().is_success() {
+                return Ok(response.map_into_boxed_body());
+            }
+            cacheable(&state, response, anonymous).await
         }
         Err(err) => Ok(request.into_response(err.error_response())),
     }
+}
+
+/// Adds an `ETag` and `Cache-Control` to a successful GET, answering 304 when the client's copy is
+/// current. Anonymous answers are public for `cache_max_age` seconds (and may be served stale
+/// while a CDN revalidates); answers to a token are `private, no-store`.
+async fn cacheable(
+    state: &AppState,
+    response: actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody + 'static>,
+    anonymous: bool,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use actix_web::http::header;
+    let (request, response) = response.into_parts();
+    let (head, body) = response.into_parts();
+    let Ok(bytes) = actix_web::body::to_bytes(body).await else {
+        return Err(ApiError::from(Error::Unexpected("could not buffer a response".to_owned())).into());
+    };
+    let etag = crate::feeds::weak_etag(&bytes);
+    let cache_control = if anonymous {
+        format!(
+            "public, max-age={}, stale-while-revalidate={}",
+            state.config.cache_max_age, state.config.stale_while_revalidate
+        )
+    } else {
+        "private, no-store".to_owned()
+    };
+    let current = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| crate::feeds::etag_matches(tags, &etag));
+    let mut response = if current {
+        HttpResponse::NotModified().finish()
+    } else {
+        head.set_body(actix_web::body::BoxBody::new(bytes))
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ETAG,
+        header::HeaderValue::from_str(&etag).map_err(|_| {
+            ApiError::from(Error::Unexpected("an entity tag is not a header value".to_owned()))
+        })?,
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&cache_control) {
+        headers.insert(header::CACHE_CONTROL, value);
+    }
+    headers.insert(header::VARY, header::HeaderValue::from_static("Authorization"));
+    Ok(actix_web::dev::ServiceResponse::new(request, response))
 }
 
 #[derive(Deserialize)]
