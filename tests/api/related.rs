@@ -205,7 +205,10 @@ async fn related_finds_the_planted_cluster_with_precision_at_five_of_at_least_ni
         let mut asked = 0;
         for (id, cluster) in &clusters {
             let Some(cluster) = cluster else { continue };
-            let article = store.article_by_id_any_status(*id).await.expect("loads").expect("exists");
+            let article = bantin_domain::NewsroomStore::article_by_id(&store, *id)
+                .await
+                .expect("loads")
+                .expect("exists");
             let related = store.related(&article, 5, &weights, visibility).await.expect("related");
             assert_eq!(related.len(), 5, "five results for {id}");
             for item in &related {

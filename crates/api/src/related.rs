@@ -36,6 +36,19 @@ impl RelatedCache {
     }
 }
 
+/// How many related articles a client may ask for: `requested` from 1 to `MAX_RELATED`, else an
+/// error naming `field`; `DEFAULT_RELATED` when it named none.
+pub(crate) fn limit(requested: Option<i64>, field: &str) -> Result<u32> {
+    use crate::rest::{DEFAULT_RELATED, MAX_RELATED};
+    match requested {
+        None => Ok(DEFAULT_RELATED),
+        Some(n) if (1..=i64::from(MAX_RELATED)).contains(&n) => Ok(n as u32),
+        Some(n) => {
+            Err(bantin_domain::Error::invalid(field, format!("must be between 1 and {MAX_RELATED}, got {n}")))
+        }
+    }
+}
+
 /// The public related list of `article`.
 pub(crate) async fn public(state: &AppState, article: &Article, limit: u32) -> Result<Vec<Article>> {
     // Read the version before ranking: a write during ranking then leaves this entry stale.

@@ -2,8 +2,7 @@
 //! snippets for that page only.
 
 use bantin_domain::{
-    Article, ContentReader, Error, Result, Visibility,
-    page::MAX_PAGE_SIZE,
+    Article, ContentReader, Error, PageRequest, Result, Visibility,
     search::{self, SearchFilter, SearchQuery, Snippet},
 };
 
@@ -43,16 +42,8 @@ fn renamed(err: Error, field: &str) -> Error {
 
 pub(crate) async fn run(content: &dyn ContentReader, request: SearchRequest<'_>) -> Result<SearchPage> {
     let query = SearchQuery::parse(request.query.0).map_err(|e| renamed(e, request.query.1))?;
-    let first = match request.first.0 {
-        None => bantin_domain::page::DEFAULT_PAGE_SIZE as usize,
-        Some(n) if (1..=i64::from(MAX_PAGE_SIZE)).contains(&n) => n as usize,
-        Some(n) => {
-            return Err(Error::invalid(
-                request.first.1,
-                format!("must be between 1 and {MAX_PAGE_SIZE}, got {n}"),
-            ));
-        }
-    };
+    // The same page-size rule as every list; search cursors are offsets, read below.
+    let first = PageRequest::parse(request.first.0, None, (request.first.1, request.after.1))?.first as usize;
     let offset = request.after.0.map(|c| search::decode_offset(c, request.after.1)).transpose()?.unwrap_or(0);
     if let (Some(from), Some(to)) = (request.from, request.to) {
         if from > to {

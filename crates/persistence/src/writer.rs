@@ -1,14 +1,12 @@
 //! Writes. Every multi-row write is one transaction on the single writer connection: a batch is
 //! stored whole or not at all.
 
-use bantin_domain::{
-    Article, ArticleId, Author, Category, NewArticle, NewAuthor, NewCategory, NewTag, Result, Tag,
-};
+use bantin_domain::{ArticleId, Author, Category, NewArticle, NewAuthor, NewCategory, NewTag, Result, Tag};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 
 use crate::{
@@ -212,17 +210,5 @@ impl Store {
         txn.commit().await.map_err(db_err("committing articles"))?;
         self.changed().await;
         Ok(ids)
-    }
-
-    /// One article by id in any status, for writers and tests; the public path is
-    /// [`bantin_domain::ContentReader::article_by_slug`].
-    pub async fn article_by_id_any_status(&self, id: ArticleId) -> Result<Option<Article>> {
-        article::Entity::find()
-            .filter(article::Column::Id.eq(id.0))
-            .one(&self.writer)
-            .await
-            .map_err(db_err("loading an article"))?
-            .map(mapping::article)
-            .transpose()
     }
 }

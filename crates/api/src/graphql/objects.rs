@@ -159,13 +159,7 @@ impl ArticleObject {
         ctx: &Context<'_>,
         #[graphql(default = 6, desc = "How many, 1 to 20.")] first: i32,
     ) -> Result<Vec<ArticleObject>> {
-        let max = crate::rest::MAX_RELATED;
-        let limit = u32::try_from(first).ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
-            graphql_error(bantin_domain::Error::invalid(
-                "first",
-                format!("must be between 1 and {max}, got {first}"),
-            ))
-        })?;
+        let limit = crate::related::limit(Some(i64::from(first)), "first").map_err(graphql_error)?;
         let state = ctx.data::<AppState>()?;
         let related = crate::related::public(state, &self.article, limit).await.map_err(graphql_error)?;
         Ok(ArticleObject::list(state, related))

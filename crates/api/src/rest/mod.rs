@@ -433,15 +433,7 @@ async fn related(
     slug: web::Path<String>,
     params: web::Query<RelatedParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = match int_param(params.limit.as_deref(), "limit")? {
-        None => DEFAULT_RELATED,
-        Some(n) if (1..=i64::from(MAX_RELATED)).contains(&n) => n as u32,
-        Some(n) => {
-            return Err(
-                Error::invalid("limit", format!("must be between 1 and {MAX_RELATED}, got {n}")).into()
-            );
-        }
-    };
+    let limit = crate::related::limit(int_param(params.limit.as_deref(), "limit")?, "limit")?;
     let article = public_article(&state, &slug).await?;
     let related = crate::related::public(&state, &article, limit).await?;
     let items = teasers(&state, related).await?;
