@@ -1,4 +1,12 @@
-# Shared by the bench scripts: wrk, the release server, and number formatting.
+# Shared by the bench scripts: where they write and which PostgreSQL they use, wrk, the release
+# server, and number formatting.
+
+PG_HOST=${PG_TEST_HOST:-127.0.0.1}
+PG_PORT=${PG_TEST_PORT:-5432}
+PG_ADMIN_URL=${PG_TEST_URL:-postgres://postgres@$PG_HOST:$PG_PORT/test}
+OUT=target/bench
+BIN=target/release/bantin
+mkdir -p "$OUT"
 
 require_wrk() {
   if ! command -v wrk >/dev/null; then

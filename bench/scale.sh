@@ -11,13 +11,7 @@ cd "$(dirname "$0")/.."
 
 SIZES=${BENCH_SCALE_SIZES:-"10000 100000 1000000"}
 DURATION=${BENCH_DURATION:-10}
-PG_HOST=${PG_TEST_HOST:-127.0.0.1}
-PG_PORT=${PG_TEST_PORT:-5432}
-PG_ADMIN_URL=${PG_TEST_URL:-postgres://postgres@$PG_HOST:$PG_PORT/test}
-OUT=target/bench
-BIN=target/release/bantin
 PORT=${BENCH_PORT:-18080}
-mkdir -p "$OUT"
 
 source bench/common.sh
 require_wrk

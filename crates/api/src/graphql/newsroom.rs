@@ -118,34 +118,42 @@ async fn category_id(
 }
 
 async fn tag_ids(content: &dyn ContentReader, slugs: &[String]) -> bantin_domain::Result<Vec<TagId>> {
-    if slugs.len() > MAX_LINKS {
-        return Err(Error::invalid("tags", format!("at most {MAX_LINKS} tags")));
-    }
-    let mut ids = Vec::with_capacity(slugs.len());
-    for slug in slugs {
-        let tag = content
-            .tag_by_slug(slug)
-            .await?
-            .ok_or_else(|| Error::invalid("tags", format!("no tag has the slug '{slug}'")))?;
-        if !ids.contains(&tag.id) {
-            ids.push(tag.id);
-        }
-    }
-    Ok(ids)
+    resolve_slugs("tags", "tag", slugs, |slug| async move {
+        Ok(content.tag_by_slug(slug).await?.map(|tag| tag.id))
+    })
+    .await
 }
 
 async fn author_ids(content: &dyn ContentReader, slugs: &[String]) -> bantin_domain::Result<Vec<AuthorId>> {
+    resolve_slugs("authors", "author", slugs, |slug| async move {
+        Ok(content.author_by_slug(slug).await?.map(|author| author.id))
+    })
+    .await
+}
+
+/// Ids for the slugs an editor linked, in their order without repeats; an unknown slug is the
+/// editor's mistake and names the field.
+async fn resolve_slugs<'a, Id, Lookup, Found>(
+    field: &str,
+    noun: &str,
+    slugs: &'a [String],
+    lookup: Lookup,
+) -> bantin_domain::Result<Vec<Id>>
+where
+    Id: PartialEq,
+    Lookup: Fn(&'a str) -> Found,
+    Found: std::future::Future<Output = bantin_domain::Result<Option<Id>>>,
+{
     if slugs.len() > MAX_LINKS {
-        return Err(Error::invalid("authors", format!("at most {MAX_LINKS} authors")));
+        return Err(Error::invalid(field, format!("at most {MAX_LINKS} {field}")));
     }
     let mut ids = Vec::with_capacity(slugs.len());
     for slug in slugs {
-        let author = content
-            .author_by_slug(slug)
+        let id = lookup(slug)
             .await?
-            .ok_or_else(|| Error::invalid("authors", format!("no author has the slug '{slug}'")))?;
-        if !ids.contains(&author.id) {
-            ids.push(author.id);
+            .ok_or_else(|| Error::invalid(field, format!("no {noun} has the slug '{slug}'")))?;
+        if !ids.contains(&id) {
+            ids.push(id);
         }
     }
     Ok(ids)
