@@ -11,7 +11,7 @@ PG_TEST_HOST ?= 127.0.0.1
 PG_TEST_PORT ?= 5432
 PG_TEST_URL ?= postgres://postgres@$(PG_TEST_HOST):$(PG_TEST_PORT)/test
 
-.PHONY: help run build test test-postgres bench-scale bench-feeds schema fmt lint check-deps ci clean-data
+.PHONY: help run build test test-postgres bench bench-scale bench-feeds schema fmt lint check-deps ci clean-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ test-postgres: ## The integration suite on PostgreSQL (skipped with a notice whe
 		echo "SKIPPED: the PostgreSQL run of the integration suite (nothing answers on $(PG_TEST_HOST):$(PG_TEST_PORT))."; \
 		echo "         Start PostgreSQL there (trust auth, database 'test') or set PG_TEST_URL, PG_TEST_HOST, PG_TEST_PORT."; \
 	fi
+
+bench: ## Every read workload, cache on and off, against nginx serving the same bytes (BENCH_ARTICLES=10000)
+	bash bench/bench.sh
 
 bench-scale: ## Median latency of keyset pages and lookups at 10,000 vs 1,000,000 articles (PostgreSQL if reachable)
 	bash bench/scale.sh

@@ -30,15 +30,24 @@ psql_exec() {
 export BANTIN_JWT_SECRET=${BANTIN_JWT_SECRET:-bench-only-secret-0123456789abcdefghijklmnop}
 export BANTIN_LOG=${BANTIN_LOG:-warn}
 
+# Starts the release server on $PORT; STARTUP_MS is how long it took to answer its first request.
 start_server() {
   BASE="http://127.0.0.1:$PORT"
+  local started
+  started=$(date +%s%N)
   "$BIN" --database-url "$1" serve --bind "127.0.0.1:$PORT" ${SERVE_ARGS:-} &
   SERVER_PID=$!
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 3000); do
     curl -sf "$BASE/healthz" >/dev/null && break
-    sleep 0.1
+    sleep 0.01
   done
   curl -sf "$BASE/healthz" >/dev/null || { echo "the server did not start"; exit 1; }
+  STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
+}
+
+# Peak resident memory of the server so far, in MiB.
+server_peak_rss_mb() {
+  awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"
 }
 
 stop_server() {
@@ -51,6 +60,25 @@ trap 'stop_server' EXIT
 run_wrk() {
   BENCH_REQUESTS="$4" wrk -t"$1" -c"$2" -d2s -s bench/requests.lua "$BASE" >/dev/null 2>&1 || true
   BENCH_REQUESTS="$4" wrk -t"$1" -c"$2" -d"$3"s -s bench/requests.lua "$BASE" 2>&1 | grep '^BENCH' | sed 's/^BENCH //'
+}
+
+# Request files shared by the benches, written into directory $1 from the running server:
+# article.txt (REST article by slug over the newest 1,100 slugs), related.txt (GraphQL
+# related(first: 6) over the same slugs) and search.txt (ten two-word searches).
+write_common_requests() {
+  local dir=$1 cursor="" page
+  : > "$dir/article.txt"
+  for _ in $(seq 1 11); do
+    page=$(curl -s "$BASE/api/v1/latest?limit=100${cursor:+&cursor=$cursor}")
+    echo "$page" | grep -o '"slug":"[^"]*","url"' | cut -d'"' -f4 | sed 's|^|GET /api/v1/articles/|' >> "$dir/article.txt"
+    cursor=$(echo "$page" | grep -o '"nextCursor":"[^"]*"' | cut -d'"' -f4 || true)
+    [ -z "$cursor" ] && break
+  done
+  sed 's|^GET /api/v1/articles/\(.*\)$|POST /graphql {"query":"{ article(slug: \\"\1\\") { related(first: 6) { slug title } } }"}|' \
+    "$dir/article.txt" > "$dir/related.txt"
+  for q in "bac giang" "thanh hoa" "du lich" "ha noi" "giao duc" "an toan" "chuyen doi" "nong nghiep" "da nang" "bong da"; do
+    echo "GET /api/v1/search?q=${q// /+}&limit=10"
+  done > "$dir/search.txt"
 }
 
 field() { echo "$2" | tr ' ' '\n' | grep "^$1=" | cut -d= -f2; }

@@ -22,7 +22,8 @@ if [ ! -f "$OUT/scale-$SIZE.$BACKEND.ready" ]; then
   echo "no $SIZE-article $BACKEND database yet: run BENCH_SCALE_SIZES=$SIZE make bench-scale first"; exit 1
 fi
 "$BIN" --database-url "$URL" migrate
-start_server "$URL"
+# Rendering is what is compared: the response cache would answer both from memory.
+SERVE_ARGS="--cache off" start_server "$URL"
 echo "GET /feeds/latest.rss" > "$OUT/feeds-rss.txt"
 echo "GET /api/v1/latest?limit=50" > "$OUT/feeds-json.txt"
 rss=$(run_wrk 2 "$CONNECTIONS" "$DURATION" "$OUT/feeds-rss.txt")

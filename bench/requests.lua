@@ -1,13 +1,16 @@
 -- wrk script: cycles through the requests in the file named by the BENCH_REQUESTS environment
--- variable, one per line: "GET <path>" or "POST <path> <json body>".
+-- variable, one per line: "GET <path>" or "POST <path> <json body>". A line starting "AUTH "
+-- is sent with the BENCH_TOKEN bearer token; the others are anonymous.
 local lines = {}
 local requests = {}
 local index = 0
 
 local file = assert(io.open(os.getenv("BENCH_REQUESTS"), "r"))
 for line in file:lines() do
+  local auth = line:sub(1, 5) == "AUTH "
+  if auth then line = line:sub(6) end
   local method, path, body = line:match("^(%u+) (%S+) ?(.*)$")
-  if method then table.insert(lines, { method = method, path = path, body = body }) end
+  if method then table.insert(lines, { method = method, path = path, body = body, auth = auth }) end
 end
 file:close()
 assert(#lines > 0, "no requests in " .. os.getenv("BENCH_REQUESTS"))
@@ -18,7 +21,7 @@ init = function(args)
   for _, l in ipairs(lines) do
     local headers = {}
     if l.method == "POST" then headers["Content-Type"] = "application/json" end
-    if token and token ~= "" then headers["Authorization"] = "Bearer " .. token end
+    if token and token ~= "" and l.auth then headers["Authorization"] = "Bearer " .. token end
     table.insert(requests, wrk.format(l.method, l.path, headers, l.body ~= "" and l.body or nil))
   end
 end

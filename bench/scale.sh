@@ -50,7 +50,7 @@ declare -A P50
 for size in $SIZES; do
   prepare "$size"
   migrate "$size"
-  SERVE_ARGS="--related-cache false" start_server "$(database_url "$size")"
+  SERVE_ARGS="--related-cache false --cache off" start_server "$(database_url "$size")"
   requests_dir="$OUT/scale-$size-requests"
   mkdir -p "$requests_dir"
   echo 'POST /graphql {"query":"{ latest(first: 20) { nodes { slug title sapo url publishedAt cover { src alt } } } }"}' \
@@ -65,21 +65,7 @@ for size in $SIZES; do
     [ "$depth" -ge $((size / 40)) ] && break
   done
   echo "GET /api/v1/articles?category=thoi-su&limit=20&cursor=$cursor" > "$requests_dir/deep.txt"
-  # 1,000 article slugs from the newest pages.
-  : > "$requests_dir/article.txt"; cursor=""
-  for _ in $(seq 1 10); do
-    page=$(curl -s "$BASE/api/v1/latest?limit=100${cursor:+&cursor=$cursor}")
-    echo "$page" | grep -o '"slug":"[^"]*","url"' | cut -d'"' -f4 | sed 's|^|GET /api/v1/articles/|' >> "$requests_dir/article.txt"
-    cursor=$(echo "$page" | grep -o '"nextCursor":"[^"]*"' | cut -d'"' -f4 || true)
-    [ -z "$cursor" ] && break
-  done
-  # related(first: 6) over the same slugs, ranked on every request (the server runs with
-  # BANTIN_RELATED_CACHE=false), and two-word searches from the taxonomy's names.
-  sed 's|^GET /api/v1/articles/\(.*\)$|POST /graphql {"query":"{ article(slug: \\"\1\\") { related(first: 6) { slug title } } }"}|' \
-    "$requests_dir/article.txt" > "$requests_dir/related.txt"
-  for q in "bac giang" "thanh hoa" "du lich" "ha noi" "giao duc" "an toan" "chuyen doi" "nong nghiep" "da nang" "bong da"; do
-    echo "GET /api/v1/search?q=${q// /+}&limit=10"
-  done > "$requests_dir/search.txt"
+  write_common_requests "$requests_dir"
   for workload in latest deep article related search; do
     result=$(run_wrk 1 1 "$DURATION" "$requests_dir/$workload.txt")
     P50["$workload,$size"]=$(field p50 "$result")

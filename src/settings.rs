@@ -216,6 +216,29 @@ impl RelatedSettings {
     }
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct CacheSettings {
+    /// Keep whole answers to anonymous reads in memory until content changes (`off` to measure
+    /// the uncached path).
+    #[arg(
+        long = "cache",
+        env = "BANTIN_CACHE",
+        default_value = "on",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        action = clap::ArgAction::Set
+    )]
+    pub enabled: bool,
+
+    /// Memory the response cache may use, in MiB.
+    #[arg(long = "cache-size-mb", env = "BANTIN_CACHE_SIZE_MB", default_value_t = 64)]
+    pub size_mb: u64,
+
+    /// URL that gets a POST of `{"keys": [...]}` (the `Surrogate-Key`s a change makes stale)
+    /// after every content change made through this node, so a CDN can purge them. Off when unset.
+    #[arg(long = "purge-url", env = "BANTIN_PURGE_URL")]
+    pub purge_url: Option<String>,
+}
+
 /// Everything `bantin serve` needs.
 #[derive(Debug, Clone, Args)]
 pub struct ServeSettings {
@@ -229,6 +252,8 @@ pub struct ServeSettings {
     pub tokens: TokenSettings,
     #[command(flatten)]
     pub related: RelatedSettings,
+    #[command(flatten)]
+    pub cache: CacheSettings,
 }
 
 impl ServeSettings {
@@ -252,6 +277,12 @@ impl ServeSettings {
             cache_max_age: self.publication.cache_max_age,
             stale_while_revalidate: self.publication.stale_while_revalidate,
             utc_offset_minutes: self.publication.utc_offset_minutes,
+            response_cache_bytes: if self.cache.enabled {
+                self.cache.size_mb.saturating_mul(1 << 20)
+            } else {
+                0
+            },
+            purge_url: self.cache.purge_url.clone(),
         }
     }
 }

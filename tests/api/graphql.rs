@@ -275,7 +275,10 @@ async fn taxonomy_lists_and_the_publication_are_served() {
 
 #[actix_web::test]
 async fn relations_of_a_page_load_in_a_fixed_number_of_statements() {
-    let app = spawn_app().await;
+    // Counts what rendering costs, so nothing may come from the response cache.
+    let mut settings = crate::helpers::serve_settings();
+    settings.cache.enabled = false;
+    let app = crate::helpers::spawn_app_with(settings).await;
     let newsroom = Newsroom::new(&app.store).await;
     let stories = (0..60)
         .map(|i| {

@@ -6,7 +6,9 @@ use awc::http::StatusCode;
 use bantin::{
     Application,
     keys::JwtSettings,
-    settings::{HttpSettings, PublicationSettings, RelatedSettings, ServeSettings, TokenSettings},
+    settings::{
+        CacheSettings, HttpSettings, PublicationSettings, RelatedSettings, ServeSettings, TokenSettings,
+    },
 };
 use bantin_domain::{
     ArticleContent, ArticleId, ArticleStatus, AuthorId, Block, Body, CategoryId, CoverImage, NewArticle,
@@ -139,6 +141,7 @@ pub fn serve_settings() -> ServeSettings {
             related_window_days: 365,
             related_cache: true,
         },
+        cache: CacheSettings { enabled: true, size_mb: 64, purge_url: None },
     }
 }
 
@@ -485,7 +488,11 @@ pub struct Desk {
 }
 
 pub async fn desk() -> Desk {
-    let app = spawn_app().await;
+    desk_with(serve_settings()).await
+}
+
+pub async fn desk_with(settings: ServeSettings) -> Desk {
+    let app = spawn_app_with(settings).await;
     Newsroom::new(&app.store).await;
     app.add_user("admin@tin.example", bantin_domain::Role::Admin, None).await;
     app.add_user("editor@tin.example", bantin_domain::Role::Editor, Some("minh-anh")).await;

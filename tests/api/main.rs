@@ -5,6 +5,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod auth;
+mod caching;
 mod changes;
 mod cli;
 mod editorial;

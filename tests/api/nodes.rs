@@ -141,26 +141,39 @@ async fn content_version(node: &Node) -> u64 {
     body["contentVersion"].as_u64().expect("contentVersion")
 }
 
+/// GET `path` on `node`; returns the body and whether it came from the response cache.
+async fn get_cached(node: &Node, path: &str) -> (String, bool) {
+    let mut response =
+        awc::Client::default().get(format!("{}{path}", node.address)).send().await.expect("request sent");
+    let hit = response.headers().get("x-cache").is_some_and(|v| v == "hit");
+    let body = response.body().await.expect("body");
+    (String::from_utf8_lossy(&body).into_owned(), hit)
+}
+
 #[actix_web::test]
-async fn other_nodes_learn_of_a_change_within_a_second() {
+async fn other_nodes_learn_of_a_change_within_a_second_and_drop_their_cached_answers() {
     let database = prepared_database().await;
     let (a, b) = (start_node(&database.url, &[]).await, start_node(&database.url, &[]).await);
     let token = login(&a).await;
     // Let B's listener settle (its first poll or LISTEN) before the write.
     actix_web::rt::time::sleep(Duration::from_millis(600)).await;
     let before = content_version(&b).await;
+    get_cached(&b, "/api/v1/tags").await;
+    let (cached, hit) = get_cached(&b, "/api/v1/tags").await;
+    assert!(hit && !cached.contains("tin-nong"), "node B answers the tag list from its cache: {cached}");
     let written = Instant::now();
     post(&a, Some(&token), "mutation { createTag(name: \"Tin nóng\") { slug } }", json!({})).await;
     let mut seen = None;
     while written.elapsed() < Duration::from_secs(3) {
-        if content_version(&b).await > before {
+        if get_cached(&b, "/api/v1/tags").await.0.contains("tin-nong") {
             seen = Some(written.elapsed());
             break;
         }
         actix_web::rt::time::sleep(Duration::from_millis(25)).await;
     }
-    let seen = seen.expect("node B never heard of the change");
-    assert!(seen < Duration::from_secs(1), "node B heard of the change after {seen:?}");
+    let seen = seen.expect("node B never showed the new tag");
+    assert!(seen < Duration::from_secs(1), "node B showed the change after {seen:?}");
+    assert!(content_version(&b).await > before, "node B's content version moved");
 }
 
 #[actix_web::test]

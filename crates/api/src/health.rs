@@ -10,7 +10,9 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     match state.content.ping().await {
+        // Never from a cache: the answer is about this moment.
         Ok(()) => Ok(HttpResponse::Ok()
+            .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
             .json(serde_json::json!({ "status": "ok", "contentVersion": state.content.content_version() }))),
         Err(err) => {
             tracing::warn!(error = %err, "health check failed");

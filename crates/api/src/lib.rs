@@ -11,7 +11,9 @@ pub mod error;
 pub mod feeds;
 pub mod graphql;
 mod health;
+pub mod http_cache;
 mod lookup;
+pub mod purge;
 mod related;
 pub mod rest;
 mod search;
@@ -30,10 +32,14 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(error::query_config())
             .app_data(error::path_config())
             .app_data(web::PayloadConfig::new(state.config.max_body_bytes))
-            .configure(health::configure)
-            .configure(graphql::configure)
-            .configure(rest::configure)
-            .configure(feeds::configure)
+            .service(
+                web::scope("")
+                    .wrap(actix_web::middleware::from_fn(http_cache::layer))
+                    .configure(health::configure)
+                    .configure(graphql::configure)
+                    .configure(rest::configure)
+                    .configure(feeds::configure),
+            )
             .default_service(web::to(error::no_route));
     }
 }

@@ -43,6 +43,10 @@ pub struct ApiConfig {
     pub stale_while_revalidate: u32,
     /// The publication's time zone, in minutes east of UTC (Vietnam: 420).
     pub utc_offset_minutes: i32,
+    /// Bytes of whole anonymous responses kept in memory; 0 switches the response cache off.
+    pub response_cache_bytes: u64,
+    /// Where to POST the surrogate keys a change made stale ([`crate::purge`]).
+    pub purge_url: Option<String>,
 }
 
 /// How long each kind of credential lasts.
@@ -71,6 +75,9 @@ pub struct AppState {
     pub keys: Arc<KeySet>,
     pub config: Arc<ApiConfig>,
     pub related_cache: Arc<crate::related::RelatedCache>,
+    pub responses: Arc<crate::http_cache::ResponseCache>,
+    pub(crate) persisted_queries: Arc<crate::graphql::persisted::PersistedQueries>,
+    pub purge: Arc<crate::purge::PurgeHook>,
 }
 
 impl AppState {
@@ -84,8 +91,11 @@ impl AppState {
             content,
             newsroom,
             keys: Arc::new(keys),
+            responses: Arc::new(crate::http_cache::ResponseCache::new(config.response_cache_bytes)),
+            purge: Arc::new(crate::purge::PurgeHook::new(config.purge_url.clone())),
             config: Arc::new(config),
             related_cache: Arc::default(),
+            persisted_queries: Arc::default(),
         }
     }
 }

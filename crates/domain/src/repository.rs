@@ -109,6 +109,10 @@ pub trait ContentReader: Send + Sync {
     /// Scheduled articles whose time came in `(after, until]`: they became public without a write.
     async fn became_due(&self, after: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<ArticleId>>;
 
+    /// The earliest moment after `now` at which an article becomes public without a write (a
+    /// scheduled publish time): anything derived from public lists is stale from then on.
+    async fn next_publish_after(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>>;
+
     /// Bodies of the given articles (batched for dataloaders).
     async fn bodies(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Body>>;
 

@@ -5,7 +5,7 @@
 //! sea-query so that one code path serves both backends. This crate must not depend on the API
 //! crate or on any HTTP or GraphQL framework.
 
-mod changes;
+pub mod changes;
 mod entity;
 mod mapping;
 mod newsroom;

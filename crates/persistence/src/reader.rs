@@ -262,6 +262,24 @@ impl ContentReader for Store {
         Ok(ids.into_iter().map(ArticleId).collect())
     }
 
+    async fn next_publish_after(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let next: Option<chrono::DateTime<chrono::Utc>> = article::Entity::find()
+            .select_only()
+            .column(article::Column::PublishedAt)
+            .filter(article::Column::Status.is_in(ArticleStatus::PUBLIC.map(ArticleStatus::as_str)))
+            .filter(article::Column::DeletedAt.is_null())
+            .filter(article::Column::PublishedAt.gt(stored_time(now)))
+            .order_by_asc(article::Column::PublishedAt)
+            .into_tuple()
+            .one(&self.reader)
+            .await
+            .map_err(db_err("finding the next scheduled publish time"))?;
+        Ok(next)
+    }
+
     async fn sitemap_pages(
         &self,
         per_page: i64,

@@ -3,8 +3,8 @@
 //!
 //! Public feeds carry summaries. A partner token with the `feeds:full` scope (as `Authorization:
 //! Bearer`, or `?token=` for readers that cannot send headers) adds full bodies, and such responses
-//! are `private` to caches. Every response has an `ETag` and a `Last-Modified` and answers
-//! conditional requests with 304.
+//! are `private` to caches. Every response has a `Last-Modified`; the caching layer adds an `ETag`
+//! and answers conditional requests with 304.
 
 mod render;
 mod sitemap;
@@ -13,16 +13,12 @@ use std::time::{Duration as StdDuration, UNIX_EPOCH};
 
 use actix_web::{
     HttpRequest, HttpResponse,
-    http::{
-        StatusCode,
-        header::{self, HttpDate},
-    },
+    http::header::{self, HttpDate},
     web,
 };
 use bantin_domain::{Article, ArticleFilter, Error, PageRequest, Visibility};
 use chrono::{DateTime, FixedOffset, Offset, Utc};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 pub use render::{body_html, escape};
 
@@ -184,6 +180,7 @@ async fn feed(
         })
         .collect();
     let updated = last_modified(&articles);
+    let keys = crate::http_cache::surrogate_keys(&crate::http_cache::list_key(&filter), &articles);
     let channel = render::Channel {
         publication,
         title,
@@ -201,7 +198,7 @@ async fn feed(
     let max_age = state.config.feed_max_age;
     let cache_control =
         if full { format!("private, max-age={max_age}") } else { format!("public, max-age={max_age}") };
-    Ok(conditional(request, body, format.content_type(), updated, &cache_control))
+    Ok(dated(body, format.content_type(), updated, &cache_control, keys))
 }
 
 /// Now, at whole seconds (stored times are whole seconds; comparisons must agree).
@@ -218,51 +215,21 @@ fn last_modified(articles: &[Article]) -> DateTime<Utc> {
         .unwrap_or(DateTime::UNIX_EPOCH)
 }
 
-/// A weak entity tag for a body: weak, because the compression middleware may change the bytes
-/// on the wire while the content stays the same.
-pub(crate) fn weak_etag(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    format!("W/\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>())
-}
-
-/// Whether an `If-None-Match` header names `etag` (weak comparison, as GET uses).
-pub(crate) fn etag_matches(if_none_match: &str, etag: &str) -> bool {
-    let bare = |t: &str| t.trim().trim_start_matches("W/").to_owned();
-    if_none_match.split(',').any(|t| t.trim() == "*" || bare(t) == bare(etag))
-}
-
-/// A response with `ETag`, `Last-Modified` and `Cache-Control`, or 304 Not Modified when the
-/// client's copy is current (`If-None-Match` first; `If-Modified-Since` when there is none).
-pub(crate) fn conditional(
-    request: &HttpRequest,
+/// A response with `Last-Modified`, `Cache-Control` and `Surrogate-Key`; the caching layer adds
+/// the `ETag` and answers conditional requests ([`crate::http_cache`]).
+pub(crate) fn dated(
     body: Vec<u8>,
     content_type: &str,
     modified: DateTime<Utc>,
     cache_control: &str,
+    surrogate_keys: String,
 ) -> HttpResponse {
-    let etag = weak_etag(&body);
     let modified_secs = u64::try_from(modified.timestamp()).unwrap_or(0);
     let last_modified = HttpDate::from(UNIX_EPOCH + StdDuration::from_secs(modified_secs));
-    let headers = request.headers();
-    let not_modified = match headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
-        Some(tags) => tags
-            .split(',')
-            .map(str::trim)
-            .any(|t| t == etag || t == "*" || t.strip_prefix("W/") == Some(&etag)),
-        None => headers
-            .get(header::IF_MODIFIED_SINCE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<HttpDate>().ok())
-            .is_some_and(|since| {
-                std::time::SystemTime::from(since) >= std::time::SystemTime::from(last_modified)
-            }),
-    };
-    let mut response =
-        if not_modified { HttpResponse::build(StatusCode::NOT_MODIFIED) } else { HttpResponse::Ok() };
-    response
-        .insert_header((header::ETAG, etag))
+    HttpResponse::Ok()
         .insert_header((header::LAST_MODIFIED, last_modified.to_string()))
         .insert_header((header::CACHE_CONTROL, cache_control.to_owned()))
-        .insert_header((header::VARY, "Authorization"));
-    if not_modified { response.finish() } else { response.content_type(content_type.to_owned()).body(body) }
+        .insert_header((crate::http_cache::SURROGATE_KEY, surrogate_keys))
+        .content_type(content_type.to_owned())
+        .body(body)
 }

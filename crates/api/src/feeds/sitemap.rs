@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use bantin_domain::{ArticleFilter, PageRequest, Visibility};
 use chrono::{Duration, Utc};
 
-use super::{conditional, escape, offset, own_url};
+use super::{dated, escape, offset, own_url};
 use crate::{AppState, error::ApiError};
 
 /// The sitemap protocol's limit of URLs per file.
@@ -44,7 +44,7 @@ async fn index(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpR
     }
     xml.push_str("</sitemapindex>\n");
     let modified = pages.iter().map(|(_, at)| *at).max().unwrap_or(chrono::DateTime::UNIX_EPOCH);
-    Ok(conditional(&request, xml.into_bytes(), XML, modified, &cache_control(&state)))
+    Ok(dated(xml.into_bytes(), XML, modified, &cache_control(&state), sitemap_keys()))
 }
 
 async fn page(
@@ -75,10 +75,10 @@ async fn page(
     }
     xml.push_str("</urlset>\n");
     let modified = urls.iter().map(|(_, at)| *at).max().unwrap_or(chrono::DateTime::UNIX_EPOCH);
-    Ok(conditional(&request, xml.into_bytes(), XML, modified, &cache_control(&state)))
+    Ok(dated(xml.into_bytes(), XML, modified, &cache_control(&state), sitemap_keys()))
 }
 
-async fn news(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn news(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let since = Utc::now() - Duration::hours(48);
     let mut recent = Vec::new();
     let mut page = PageRequest::first(100);
@@ -116,7 +116,12 @@ async fn news(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpRe
     }
     xml.push_str("</urlset>\n");
     let modified = recent.iter().map(|a| a.updated_at).max().unwrap_or(chrono::DateTime::UNIX_EPOCH);
-    Ok(conditional(&request, xml.into_bytes(), XML, modified, &cache_control(&state)))
+    Ok(dated(xml.into_bytes(), XML, modified, &cache_control(&state), sitemap_keys()))
+}
+
+/// Sitemaps change whenever an article is published or changed: they follow `latest`.
+fn sitemap_keys() -> String {
+    crate::http_cache::surrogate_keys(&["latest".to_owned()], [])
 }
 
 async fn robots(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {

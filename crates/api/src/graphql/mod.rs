@@ -7,6 +7,7 @@ mod inputs;
 mod loaders;
 mod newsroom;
 mod objects;
+pub(crate) mod persisted;
 mod query;
 mod search;
 
@@ -118,19 +119,112 @@ async fn read_capped(
     Ok(body.freeze())
 }
 
+/// A GraphQL answer as HTTP. Answers with errors are never kept by any cache: an error may be
+/// passing (a database hiccup) and is cheap to give again.
+fn to_http(response: &async_graphql::Response) -> Result<(HttpResponse, web::Bytes), ApiError> {
+    let body = web::Bytes::from(serde_json::to_vec(response).map_err(|err| {
+        ApiError::from(bantin_domain::Error::Unexpected(format!("serialising a GraphQL response: {err}")))
+    })?);
+    let mut http = HttpResponse::Ok();
+    http.content_type("application/json");
+    // GraphQL answers are purged as a whole: which articles one shows is not tracked.
+    http.insert_header((crate::http_cache::SURROGATE_KEY, crate::http_cache::GRAPHQL_KEY));
+    if response.is_err() {
+        http.insert_header((header::CACHE_CONTROL, "no-store"));
+    }
+    Ok((http.body(body.clone()), body))
+}
+
+/// Runs one operation. Anonymous POSTs are answered from the response cache when they can be
+/// (GETs are, by [`crate::http_cache::layer`], before they get here).
 async fn execute(
     schema: &BantinSchema,
     state: &AppState,
     http: &HttpRequest,
-    request: async_graphql::Request,
+    mut request: async_graphql::Request,
+    method: actix_web::http::Method,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller::resolve(state, http).await?;
-    let request = request.data(caller);
+    if let Err(err) = state.persisted_queries.apply(&mut request) {
+        return Ok(to_http(&async_graphql::Response::from_errors(vec![err]))?.0);
+    }
     if request.query.trim().is_empty() {
         return Err(ApiError::bad_request("the request has no `query`: send {\"query\": \"{ ... }\"}"));
     }
-    let response = schema.execute(request).await;
-    Ok(HttpResponse::Ok().json(response))
+    if method == actix_web::http::Method::GET && has_mutation(&request.query) {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            code::METHOD_NOT_ALLOWED,
+            "mutations must be sent with POST",
+        ));
+    }
+    let caller = caller::resolve(state, http).await?;
+    let cache = &state.responses;
+    let content = state.content.as_ref();
+    let cache_key = (method == actix_web::http::Method::POST
+        && cache.enabled()
+        && crate::http_cache::is_anonymous(http)
+        && !has_mutation(&request.query))
+    .then(|| post_cache_key(&request));
+    let mut rendering = None;
+    if let Some(key) = &cache_key {
+        if let Some(answer) = cache.answer(key, http.headers(), content) {
+            return Ok(answer);
+        }
+        rendering = Some(cache.begin(content));
+    }
+    let response = schema.execute(request.data(caller)).await;
+    let (answer, body) = to_http(&response)?;
+    match (cache_key, rendering) {
+        (Some(key), Some(rendering)) if response.is_ok() => {
+            let (head, _) = answer.into_parts();
+            let stored = crate::http_cache::complete(state, true, http.headers(), &head, body);
+            let answer = stored.respond(http.headers());
+            cache.put(key, stored, cache.finish(rendering, content).await);
+            Ok(answer)
+        }
+        _ => Ok(answer),
+    }
+}
+
+/// The response cache's key for a POSTed operation: the same document, variables and operation
+/// name give the same key however the document is spaced.
+fn post_cache_key(request: &async_graphql::Request) -> String {
+    let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+    format!(
+        "POST /graphql\n{}\n{}\n{variables}",
+        request.operation_name.as_deref().unwrap_or_default(),
+        normalise_document(&request.query)
+    )
+}
+
+/// The document with each run of insignificant characters (white space, commas) outside string
+/// literals turned into one space.
+fn normalise_document(document: &str) -> String {
+    let mut normalised = String::with_capacity(document.len());
+    let (mut in_string, mut escaped, mut gap) = (false, false, false);
+    for ch in document.chars() {
+        if in_string {
+            normalised.push(ch);
+            match (escaped, ch) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if ch.is_whitespace() || ch == ',' {
+            gap = true;
+            continue;
+        }
+        if gap && !normalised.is_empty() {
+            normalised.push(' ');
+        }
+        gap = false;
+        in_string = ch == '"';
+        normalised.push(ch);
+    }
+    normalised
 }
 
 async fn graphql_post(
@@ -150,7 +244,7 @@ async fn graphql_post(
             "the body must be a JSON object like {{\"query\": \"...\", \"variables\": {{}}}}: {err}"
         ))
     })?;
-    execute(&schema, &state, &request, graphql_request).await
+    execute(&schema, &state, &request, graphql_request, actix_web::http::Method::POST).await
 }
 
 /// Whether the document holds a mutation: GET must not change anything (it may be cached or
@@ -174,16 +268,31 @@ async fn graphql_get(
         .is_some_and(|accept| accept.contains("text/html"));
     if request.query_string().is_empty() && wants_html && state.config.graphiql {
         let page = GraphiQLSource::build().endpoint("/graphql").title("bantin GraphQL").finish();
-        return Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page));
+        // Not for caches: the same URL answers JSON to clients that do not ask for HTML.
+        return Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(page));
     }
     let graphql_request = async_graphql::http::parse_query_string(request.query_string())
         .map_err(|err| ApiError::bad_request(format!("invalid GraphQL GET request: {err}")))?;
-    if has_mutation(&graphql_request.query) {
-        return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            code::METHOD_NOT_ALLOWED,
-            "mutations must be sent with POST",
-        ));
+    execute(&schema, &state, &request, graphql_request, actix_web::http::Method::GET).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_document;
+
+    #[test]
+    fn spacing_and_commas_do_not_change_the_document_but_strings_keep_theirs() {
+        assert_eq!(
+            normalise_document("{\n  latest(first: 2,  after: null) {\n nodes { slug } }\n}"),
+            "{ latest(first: 2 after: null) { nodes { slug } } }"
+        );
+        assert_eq!(
+            normalise_document("{ search(query: \"bac  giang, \\\" x\") { totalCount } }"),
+            "{ search(query: \"bac  giang, \\\" x\") { totalCount } }"
+        );
+        assert_ne!(normalise_document("{ a(q: \"x  y\") }"), normalise_document("{ a(q: \"x y\") }"));
     }
-    execute(&schema, &state, &request, graphql_request).await
 }

@@ -21,6 +21,8 @@ use crate::{
     auth::{Claims, hash_opaque_token, new_opaque_token, verify_password},
     caller::Caller,
     error::{code, graphql_error},
+    http_cache::GRAPHQL_KEY,
+    purge,
 };
 
 /// The scopes a partner token may carry.
@@ -98,10 +100,21 @@ async fn lifecycle(
     change: ArticleChange,
 ) -> Result<ArticleObject> {
     let id = article_id(&id)?;
-    let (_, user) = authorized_article(ctx, id, action).await?;
+    let (before, user) = authorized_article(ctx, id, action).await?;
     let state = state(ctx)?;
+    // Read what the article shows in before the change: it may leave a section, tag or byline.
+    let stale_before = if state.purge.enabled() {
+        purge::article_keys(state.content.as_ref(), &before).await
+    } else {
+        [].into()
+    };
     let article = state.newsroom.change_article(id, revision, change, user).await.map_err(graphql_error)?;
     tracing::info!(article.id = %id, user.id = %user, action = ?action, "article changed");
+    if state.purge.enabled() {
+        let mut stale = purge::article_keys(state.content.as_ref(), &article).await;
+        stale.extend(stale_before);
+        state.purge.purge(stale);
+    }
     object(state, article)
 }
 
@@ -661,6 +674,7 @@ impl NewsroomMutation {
             }
         }
         state.newsroom.set_related_pins(id, &pinned).await.map_err(graphql_error)?;
+        state.purge.purge([format!("article-{id}"), "related".to_owned(), GRAPHQL_KEY.to_owned()].into());
         let article = state
             .newsroom
             .article_by_id(id)
@@ -716,6 +730,7 @@ impl NewsroomMutation {
         let id = category_id(state.content.as_ref(), &slug, "slug").await.map_err(graphql_error)?;
         let category =
             state.newsroom.rename_category(id, &taxonomy_name(&name)?).await.map_err(graphql_error)?;
+        state.purge.purge_everything();
         Ok(CategoryObject::new(category))
     }
 
@@ -725,6 +740,7 @@ impl NewsroomMutation {
         let state = state(ctx)?;
         let id = category_id(state.content.as_ref(), &slug, "slug").await.map_err(graphql_error)?;
         state.newsroom.delete_category(id).await.map_err(graphql_error)?;
+        state.purge.purge_everything();
         Ok(true)
     }
 
@@ -741,7 +757,9 @@ impl NewsroomMutation {
         let state = state(ctx)?;
         let id = tag_ids(state.content.as_ref(), &[slug]).await.map_err(graphql_error)?;
         let id = id.first().copied().ok_or_else(|| graphql_error(Error::invalid("slug", "unknown tag")))?;
-        Ok(TagObject(state.newsroom.rename_tag(id, &taxonomy_name(&name)?).await.map_err(graphql_error)?))
+        let tag = state.newsroom.rename_tag(id, &taxonomy_name(&name)?).await.map_err(graphql_error)?;
+        state.purge.purge_everything();
+        Ok(TagObject(tag))
     }
 
     /// Moves every article tagged `from` to `into` and deletes `from`.
@@ -755,7 +773,9 @@ impl NewsroomMutation {
         let into_id = content.tag_by_slug(&into).await.map_err(graphql_error)?;
         let into_id = into_id
             .ok_or_else(|| graphql_error(Error::invalid("into", format!("no tag has the slug '{into}'"))))?;
-        Ok(TagObject(state.newsroom.merge_tags(from_id.id, into_id.id).await.map_err(graphql_error)?))
+        let tag = state.newsroom.merge_tags(from_id.id, into_id.id).await.map_err(graphql_error)?;
+        state.purge.purge_everything();
+        Ok(TagObject(tag))
     }
 
     /// Deletes a tag no article uses.
@@ -766,6 +786,7 @@ impl NewsroomMutation {
         let tag = tag
             .ok_or_else(|| graphql_error(Error::invalid("slug", format!("no tag has the slug '{slug}'"))))?;
         state.newsroom.delete_tag(tag.id).await.map_err(graphql_error)?;
+        state.purge.purge_everything();
         Ok(true)
     }
 
@@ -797,9 +818,9 @@ impl NewsroomMutation {
         let ids = author_ids(state.content.as_ref(), &[slug]).await.map_err(graphql_error)?;
         let id =
             ids.first().copied().ok_or_else(|| graphql_error(Error::invalid("slug", "unknown author")))?;
-        Ok(AuthorObject(
-            state.newsroom.rename_author(id, &taxonomy_name(&name)?).await.map_err(graphql_error)?,
-        ))
+        let author = state.newsroom.rename_author(id, &taxonomy_name(&name)?).await.map_err(graphql_error)?;
+        state.purge.purge_everything();
+        Ok(AuthorObject(author))
     }
 
     /// Deletes an author no byline names.
@@ -810,6 +831,7 @@ impl NewsroomMutation {
         let id =
             ids.first().copied().ok_or_else(|| graphql_error(Error::invalid("slug", "unknown author")))?;
         state.newsroom.delete_author(id).await.map_err(graphql_error)?;
+        state.purge.purge_everything();
         Ok(true)
     }
 

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::{
     AppState, caller,
     error::ApiError,
+    http_cache::{CONTENT_KEY, SURROGATE_KEY, list_key, surrogate_keys},
     lookup::{FilterSlugs, resolve_filter},
 };
 pub use wire::*;
@@ -52,64 +53,11 @@ async fn identify(
     };
     match caller::resolve(&state, request.request()).await {
         Ok(caller) => {
-            let anonymous = caller == caller::Caller::Anonymous;
-            let is_get = request.method() == actix_web::http::Method::GET;
             request.extensions_mut().insert(caller);
-            let response = next.call(request).await?;
-            if !is_get || !response.status().is_success() {
-                return Ok(response.map_into_boxed_body());
-            }
-            cacheable(&state, response, anonymous).await
+            Ok(next.call(request).await?.map_into_boxed_body())
         }
         Err(err) => Ok(request.into_response(err.error_response())),
     }
-}
-
-/// Adds an `ETag` and `Cache-Control` to a successful GET, answering 304 when the client's copy is
-/// current. Anonymous answers are public for `cache_max_age` seconds (and may be served stale
-/// while a CDN revalidates); answers to a token are `private, no-store`.
-async fn cacheable(
-    state: &AppState,
-    response: actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody + 'static>,
-    anonymous: bool,
-) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
-    use actix_web::http::header;
-    let (request, response) = response.into_parts();
-    let (head, body) = response.into_parts();
-    let Ok(bytes) = actix_web::body::to_bytes(body).await else {
-        return Err(ApiError::from(Error::Unexpected("could not buffer a response".to_owned())).into());
-    };
-    let etag = crate::feeds::weak_etag(&bytes);
-    let cache_control = if anonymous {
-        format!(
-            "public, max-age={}, stale-while-revalidate={}",
-            state.config.cache_max_age, state.config.stale_while_revalidate
-        )
-    } else {
-        "private, no-store".to_owned()
-    };
-    let current = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| crate::feeds::etag_matches(tags, &etag));
-    let mut response = if current {
-        HttpResponse::NotModified().finish()
-    } else {
-        head.set_body(actix_web::body::BoxBody::new(bytes))
-    };
-    let headers = response.headers_mut();
-    headers.insert(
-        header::ETAG,
-        header::HeaderValue::from_str(&etag).map_err(|_| {
-            ApiError::from(Error::Unexpected("an entity tag is not a header value".to_owned()))
-        })?,
-    );
-    if let Ok(value) = header::HeaderValue::from_str(&cache_control) {
-        headers.insert(header::CACHE_CONTROL, value);
-    }
-    headers.insert(header::VARY, header::HeaderValue::from_static("Authorization"));
-    Ok(actix_web::dev::ServiceResponse::new(request, response))
 }
 
 #[derive(Deserialize)]
@@ -192,8 +140,9 @@ async fn article_list(
 ) -> Result<HttpResponse, ApiError> {
     let page = state.content.articles(filter, page, Visibility::public_now()).await?;
     let next_cursor = page.next_cursor().map(|c| c.encode());
+    let keys = surrogate_keys(&list_key(filter), &page.items);
     let items = teasers(state, page.items).await?;
-    Ok(HttpResponse::Ok().json(List { items, next_cursor }))
+    Ok(HttpResponse::Ok().insert_header((SURROGATE_KEY, keys)).json(List { items, next_cursor }))
 }
 
 async fn publication(state: web::Data<AppState>, _: web::Query<NoParams>) -> HttpResponse {
@@ -264,6 +213,7 @@ async fn search(
     };
     let page = crate::search::run(state.content.as_ref(), request).await?;
     let articles: Vec<Article> = page.hits.iter().map(|h| h.article.clone()).collect();
+    let keys = surrogate_keys(&["search".to_owned()], &articles);
     let teasers = teasers(&state, articles).await?;
     let items: Vec<SearchItem> = page
         .hits
@@ -278,7 +228,11 @@ async fn search(
             },
         })
         .collect();
-    Ok(HttpResponse::Ok().json(SearchList { items, next_cursor: page.next_cursor, total: page.total }))
+    Ok(HttpResponse::Ok().insert_header((SURROGATE_KEY, keys)).json(SearchList {
+        items,
+        next_cursor: page.next_cursor,
+        total: page.total,
+    }))
 }
 
 async fn public_article(state: &AppState, slug: &str) -> Result<Article, ApiError> {
@@ -316,10 +270,11 @@ async fn article(
     _: web::Query<NoParams>,
 ) -> Result<HttpResponse, ApiError> {
     let article = public_article(&state, &slug).await?;
+    let keys = surrogate_keys(&[], [&article]);
     let detail = details(&state, vec![article]).await?.pop().ok_or_else(|| {
         ApiError::from(Error::Unexpected("an article vanished while its relations loaded".to_owned()))
     })?;
-    Ok(HttpResponse::Ok().json(detail))
+    Ok(HttpResponse::Ok().insert_header((SURROGATE_KEY, keys)).json(detail))
 }
 
 /// Scope a partner token needs for the change feed.
@@ -436,21 +391,27 @@ async fn related(
     let limit = crate::related::limit(int_param(params.limit.as_deref(), "limit")?, "limit")?;
     let article = public_article(&state, &slug).await?;
     let related = crate::related::public(&state, &article, limit).await?;
+    let keys = surrogate_keys(&["related".to_owned()], related.iter().chain([&article]));
     let items = teasers(&state, related).await?;
-    Ok(HttpResponse::Ok().json(List { items, next_cursor: None }))
+    Ok(HttpResponse::Ok().insert_header((SURROGATE_KEY, keys)).json(List { items, next_cursor: None }))
 }
 
 async fn categories(state: web::Data<AppState>, _: web::Query<NoParams>) -> Result<HttpResponse, ApiError> {
     let items: Vec<CategoryJson> = state.content.categories().await?.into_iter().map(Into::into).collect();
-    Ok(HttpResponse::Ok().json(List { items, next_cursor: None }))
+    Ok(taxonomy(List { items, next_cursor: None }))
 }
 
 async fn tags(state: web::Data<AppState>, _: web::Query<NoParams>) -> Result<HttpResponse, ApiError> {
     let items: Vec<TagJson> = state.content.tags().await?.into_iter().map(Into::into).collect();
-    Ok(HttpResponse::Ok().json(List { items, next_cursor: None }))
+    Ok(taxonomy(List { items, next_cursor: None }))
 }
 
 async fn authors(state: web::Data<AppState>, _: web::Query<NoParams>) -> Result<HttpResponse, ApiError> {
     let items: Vec<AuthorJson> = state.content.authors().await?.into_iter().map(Into::into).collect();
-    Ok(HttpResponse::Ok().json(List { items, next_cursor: None }))
+    Ok(taxonomy(List { items, next_cursor: None }))
+}
+
+/// A taxonomy list: it changes with renames and merges, which purge [`CONTENT_KEY`].
+fn taxonomy(list: impl serde::Serialize) -> HttpResponse {
+    HttpResponse::Ok().insert_header((SURROGATE_KEY, CONTENT_KEY)).json(list)
 }
