@@ -3,7 +3,7 @@
 # BENCH_ARTICLES articles (10,000 by default), starts the release server, and drives each workload
 # with wrk from this machine: with the response cache on, then off. In the same run nginx serves
 # the exact bytes of the W1 and W2 answers as static files: that is the ceiling each row is
-# compared with. Writes the table to target/bench/latest.md.
+# compared with (and W1r's, for the REST lists). Writes the table to target/bench/latest.md.
 #
 # BENCH_DURATION (seconds per workload, default 10), BENCH_CONNECTIONS (32), BENCH_THREADS (2).
 set -euo pipefail
@@ -90,6 +90,7 @@ write_requests() {
   export BENCH_TOKEN=$token
   # The ceiling serves these bytes.
   curl -sf -H 'Content-Type: application/json' "$BASE/graphql" -d "$LATEST_BODY" > "$OUT/static/w1.json"
+  curl -sf "$BASE/api/v1/latest?limit=20" > "$OUT/static/w1r.json"
   curl -sf "$BASE$(head -1 "$REQ/article.txt" | cut -d' ' -f2)" > "$OUT/static/w2.json"
 }
 
@@ -117,7 +118,7 @@ stop_server
 
 CEILING_W1=""; CEILING_W2=""
 if command -v nginx >/dev/null; then
-  echo "== ceiling: nginx serving the W1 and W2 answers as files"
+  echo "== ceiling: nginx serving the W1, W1r and W2 answers as files"
   mkdir -p "$OUT/nginx"
   cat > "$OUT/nginx/nginx.conf" <<EOF
 $( [ "$(id -u)" = 0 ] && echo "user root;" )
@@ -140,12 +141,12 @@ EOF
   nginx -c "$PWD/$OUT/nginx/nginx.conf" -p "$PWD/$OUT/nginx" &
   NGINX_PID=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$NGINX_PORT/w1.json" >/dev/null && break; sleep 0.05; done
-  echo "GET /w1.json" > "$REQ/ceiling-W1.txt"
-  echo "GET /w2.json" > "$REQ/ceiling-W2.txt"
   BASE="http://127.0.0.1:$NGINX_PORT"
-  RESULT["nginx,W1"]=$(run_wrk "$THREADS" "$CONNECTIONS" "$DURATION" "$REQ/ceiling-W1.txt")
-  RESULT["nginx,W2"]=$(run_wrk "$THREADS" "$CONNECTIONS" "$DURATION" "$REQ/ceiling-W2.txt")
-  echo "   nginx W1: ${RESULT["nginx,W1"]}"; echo "   nginx W2: ${RESULT["nginx,W2"]}"
+  for w in W1 W1r W2; do
+    echo "GET /$(echo "$w" | tr 'A-Z' 'a-z').json" > "$REQ/ceiling-$w.txt"
+    RESULT["nginx,$w"]=$(run_wrk "$THREADS" "$CONNECTIONS" "$DURATION" "$REQ/ceiling-$w.txt")
+    echo "   nginx $w: ${RESULT["nginx,$w"]}"
+  done
   kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true
 fi
 
@@ -164,7 +165,13 @@ describe() {
 }
 row() { # MODE WORKLOAD
   local r=${RESULT["$1,$2"]} ceiling vs="n/a"
-  if [ "$2" = W2 ]; then ceiling=${RESULT["nginx,W2"]:-}; else ceiling=${RESULT["nginx,W1"]:-}; fi
+  # Each row against the static file closest to its answer: W2's article, W1r's REST list for the
+  # other REST rows, W1's GraphQL answer for the GraphQL rows.
+  case $2 in
+    W2) ceiling=${RESULT["nginx,W2"]:-} ;;
+    W1r|W3|W5|W6) ceiling=${RESULT["nginx,W1r"]:-} ;;
+    *) ceiling=${RESULT["nginx,W1"]:-} ;;
+  esac
   [ -n "$ceiling" ] && vs=$(ratio "$(rate "$r")" "$(rate "$ceiling")")
   echo "| $2 | $(describe "$2") | $1 | $(rate "$r") | $(us_to_ms "$(field p50 "$r")") ms | $(us_to_ms "$(field p99 "$r")") ms | $(field errors "$r") | $vs |"
 }
@@ -175,7 +182,7 @@ row() { # MODE WORKLOAD
   echo "|---|---|---|---:|---:|---:|---:|---:|"
   for w in $WORKLOADS; do row on "$w"; done
   for w in W1 W1r W2 W3 W4 W5 W6; do row off "$w"; done
-  for w in W1 W2; do
+  for w in W1 W1r W2; do
     r=${RESULT["nginx,$w"]:-}
     [ -n "$r" ] && echo "| ceiling $w | nginx, the same bytes as a static file | - | $(rate "$r") | $(us_to_ms "$(field p50 "$r")") ms | $(us_to_ms "$(field p99 "$r")") ms | $(field errors "$r") | 1.00x |"
   done

@@ -182,10 +182,14 @@ impl ResponseCache {
         Some(response)
     }
 
-    pub(crate) fn put(&self, key: String, mut stored: Stored, validity: Validity) {
+    /// Keeps `stored` under each of `keys`.
+    pub(crate) fn put(&self, keys: impl IntoIterator<Item = String>, mut stored: Stored, validity: Validity) {
         if let Some(entries) = &self.entries {
             stored.validity = validity;
-            entries.insert(key, Arc::new(stored));
+            let stored = Arc::new(stored);
+            for key in keys {
+                entries.insert(key, Arc::clone(&stored));
+            }
         }
     }
 
@@ -350,7 +354,7 @@ pub(crate) async fn layer(
     let response = stored.respond(request.headers());
     if let Some((key, rendering)) = rendering.filter(|_| shareable(response.headers())) {
         let validity = cache.finish(rendering, state.content.as_ref()).await;
-        cache.put(key, stored, validity);
+        cache.put([key], stored, validity);
     }
     Ok(ServiceResponse::new(request, response))
 }

@@ -143,6 +143,7 @@ async fn execute(
     http: &HttpRequest,
     mut request: async_graphql::Request,
     method: actix_web::http::Method,
+    exact_body: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
     if let Err(err) = state.persisted_queries.apply(&mut request) {
         return Ok(to_http(&async_graphql::Response::from_errors(vec![err]))?.0);
@@ -160,17 +161,20 @@ async fn execute(
     let caller = caller::resolve(state, http).await?;
     let cache = &state.responses;
     let content = state.content.as_ref();
-    let cache_key = (method == actix_web::http::Method::POST
-        && cache.enabled()
-        && crate::http_cache::is_anonymous(http)
-        && !has_mutation(&request.query))
-    .then(|| post_cache_key(&request));
+    let mut cache_key =
+        (method == actix_web::http::Method::POST && cache.enabled() && crate::http_cache::is_anonymous(http))
+            .then(|| post_cache_key(&request));
     let mut rendering = None;
     if let Some(key) = &cache_key {
+        // Mutations are never kept, so a hit is a query.
         if let Some(answer) = cache.answer(key, http.headers(), content) {
             return Ok(answer);
         }
-        rendering = Some(cache.begin(content));
+        if has_mutation(&request.query) {
+            cache_key = None;
+        } else {
+            rendering = Some(cache.begin(content));
+        }
     }
     let response = schema.execute(request.data(caller)).await;
     let (answer, body) = to_http(&response)?;
@@ -179,7 +183,8 @@ async fn execute(
             let (head, _) = answer.into_parts();
             let stored = crate::http_cache::complete(state, true, http.headers(), &head, body);
             let answer = stored.respond(http.headers());
-            cache.put(key, stored, cache.finish(rendering, content).await);
+            let keys = [Some(key), exact_body.map(str::to_owned)].into_iter().flatten();
+            cache.put(keys, stored, cache.finish(rendering, content).await);
             Ok(answer)
         }
         _ => Ok(answer),
@@ -187,7 +192,8 @@ async fn execute(
 }
 
 /// The response cache's key for a POSTed operation: the same document, variables and operation
-/// name give the same key however the document is spaced.
+/// name give the same key however the document is spaced. (GET keys start with `/`, the exact
+/// bodies also used as keys with `{`: none of them can collide.)
 fn post_cache_key(request: &async_graphql::Request) -> String {
     let variables = serde_json::to_string(&request.variables).unwrap_or_default();
     format!(
@@ -234,6 +240,15 @@ async fn graphql_post(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let body = read_capped(&request, payload, state.config.max_body_bytes).await?;
+    // A client repeating a request repeats its bytes: those find a kept answer before any parsing.
+    let exact_body = (state.responses.enabled() && crate::http_cache::is_anonymous(&request))
+        .then(|| std::str::from_utf8(&body).ok())
+        .flatten();
+    if let Some(answer) =
+        exact_body.and_then(|body| state.responses.answer(body, request.headers(), state.content.as_ref()))
+    {
+        return Ok(answer);
+    }
     if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         return Err(ApiError::bad_request(
             "batched GraphQL requests are not supported; send one operation per request",
@@ -244,7 +259,7 @@ async fn graphql_post(
             "the body must be a JSON object like {{\"query\": \"...\", \"variables\": {{}}}}: {err}"
         ))
     })?;
-    execute(&schema, &state, &request, graphql_request, actix_web::http::Method::POST).await
+    execute(&schema, &state, &request, graphql_request, actix_web::http::Method::POST, exact_body).await
 }
 
 /// Whether the document holds a mutation: GET must not change anything (it may be cached or
@@ -276,7 +291,7 @@ async fn graphql_get(
     }
     let graphql_request = async_graphql::http::parse_query_string(request.query_string())
         .map_err(|err| ApiError::bad_request(format!("invalid GraphQL GET request: {err}")))?;
-    execute(&schema, &state, &request, graphql_request, actix_web::http::Method::GET).await
+    execute(&schema, &state, &request, graphql_request, actix_web::http::Method::GET, None).await
 }
 
 #[cfg(test)]
