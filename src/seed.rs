@@ -152,19 +152,31 @@ pub async fn seed(
         Some(anchor) => anchor,
         None => Utc::now().duration_trunc(TimeDelta::hours(1)).context("rounding the clock to the hour")?,
     };
-    let ids = ensure_taxonomy(store, &taxonomy()).await?;
-    let generator = Generator::new(args.seed, anchor);
+    let ids = std::sync::Arc::new(ensure_taxonomy(store, &taxonomy()).await?);
+    let generator = std::sync::Arc::new(Generator::new(args.seed, anchor));
+    // Generating a batch and storing the one before run side by side: the store's work is on
+    // SQLite's worker thread, so on two cores the seed takes about as long as the slower half.
+    let generate = |first: u64, len: u64| {
+        let (generator, ids) = (generator.clone(), ids.clone());
+        actix_web::rt::task::spawn_blocking(move || -> Vec<NewArticle> {
+            (first..first + len).map(|n| to_new_article(generator.article(n), &ids)).collect()
+        })
+    };
     let mut written = 0;
-    while written < args.count {
-        let batch_len = args.batch_size.min(args.count - written);
+    let mut next = (args.count > 0).then(|| generate(existing, args.batch_size.min(args.count)));
+    while let Some(pending) = next.take() {
+        let batch = pending.await.context("generating articles")?;
         let first = existing + written;
-        let batch: Vec<NewArticle> =
-            (first..first + batch_len).map(|n| to_new_article(generator.article(n), &ids)).collect();
+        let batch_len = batch.len() as u64;
+        let after = written + batch_len;
+        if after < args.count {
+            next = Some(generate(existing + after, args.batch_size.min(args.count - after)));
+        }
         store
             .insert_articles(&batch)
             .await
             .with_context(|| format!("writing articles {first}..{}", first + batch_len))?;
-        written += batch_len;
+        written = after;
         progress(written, args.count);
     }
     store.analyze().await.context("refreshing planner statistics")?;
