@@ -4,7 +4,9 @@
 
 use std::{net::SocketAddr, time::Duration};
 
-use bantin_api::{ApiConfig, GraphqlLimits, TokenLifetimes};
+use bantin_api::{
+    ApiConfig, GraphqlLimits, TokenLifetimes, graphql::shape::ShapeLimits, rate_limit::RateLimitSettings,
+};
 use chrono::TimeDelta;
 
 use crate::keys::JwtSettings;
@@ -77,21 +79,102 @@ pub struct HttpSettings {
     #[arg(long, env = "BANTIN_WORKERS", default_value_t = 0)]
     pub workers: usize,
 
-    /// Largest request body accepted, in bytes (larger ones get 413).
+    /// Largest request body accepted without a token, in bytes (larger ones get 413).
     #[arg(long, env = "BANTIN_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
 
-    /// Serve the GraphiQL IDE when a browser opens /graphql.
-    #[arg(long, env = "BANTIN_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    /// Largest request body accepted with a token (editors save whole articles).
+    #[arg(long, env = "BANTIN_MAX_BODY_BYTES_AUTHENTICATED", default_value_t = 2 * 1024 * 1024)]
+    pub max_body_bytes_authenticated: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GraphqlSettings {
+    /// Serve the GraphiQL IDE when a browser opens /graphql (on by default in development builds).
+    #[arg(long, env = "BANTIN_GRAPHIQL", default_value_t = cfg!(debug_assertions), action = clap::ArgAction::Set)]
     pub graphiql: bool,
 
-    /// Deepest selection nesting a GraphQL query may have.
-    #[arg(long, env = "BANTIN_GRAPHQL_MAX_DEPTH", default_value_t = GraphqlLimits::default().max_depth)]
-    pub graphql_max_depth: usize,
+    /// Answer introspection queries and suggest field names in errors (on by default in
+    /// development builds; frontends get the schema from schema.graphql instead).
+    #[arg(
+        long = "graphql-introspection",
+        env = "BANTIN_GRAPHQL_INTROSPECTION",
+        default_value_t = GraphqlLimits::default().introspection,
+        action = clap::ArgAction::Set
+    )]
+    pub introspection: bool,
 
-    /// Highest GraphQL query cost (each field 1; paged fields multiply by `first`).
-    #[arg(long, env = "BANTIN_GRAPHQL_MAX_COMPLEXITY", default_value_t = GraphqlLimits::default().max_complexity)]
-    pub graphql_max_complexity: usize,
+    /// Deepest selection nesting a GraphQL query may have, without a token.
+    #[arg(long = "graphql-max-depth", env = "BANTIN_GRAPHQL_MAX_DEPTH", default_value_t = GraphqlLimits::default().max_depth)]
+    pub max_depth: usize,
+
+    /// The same with a token.
+    #[arg(
+        long = "graphql-max-depth-authenticated",
+        env = "BANTIN_GRAPHQL_MAX_DEPTH_AUTHENTICATED",
+        default_value_t = GraphqlLimits::default().max_depth_authenticated
+    )]
+    pub max_depth_authenticated: usize,
+
+    /// Highest GraphQL query cost without a token (each field 1; paged fields multiply by `first`).
+    #[arg(
+        long = "graphql-max-complexity",
+        env = "BANTIN_GRAPHQL_MAX_COMPLEXITY",
+        default_value_t = GraphqlLimits::default().max_complexity
+    )]
+    pub max_complexity: usize,
+
+    /// The same with a token.
+    #[arg(
+        long = "graphql-max-complexity-authenticated",
+        env = "BANTIN_GRAPHQL_MAX_COMPLEXITY_AUTHENTICATED",
+        default_value_t = GraphqlLimits::default().max_complexity_authenticated
+    )]
+    pub max_complexity_authenticated: usize,
+
+    /// Aliases one document may use.
+    #[arg(long = "graphql-max-aliases", env = "BANTIN_GRAPHQL_MAX_ALIASES", default_value_t = GraphqlLimits::default().shape.max_aliases)]
+    pub max_aliases: usize,
+
+    /// Root fields one operation may select.
+    #[arg(
+        long = "graphql-max-root-fields",
+        env = "BANTIN_GRAPHQL_MAX_ROOT_FIELDS",
+        default_value_t = GraphqlLimits::default().shape.max_root_fields
+    )]
+    pub max_root_fields: usize,
+
+    /// Directives one field may carry.
+    #[arg(
+        long = "graphql-max-directives",
+        env = "BANTIN_GRAPHQL_MAX_DIRECTIVES",
+        default_value_t = GraphqlLimits::default().max_directives
+    )]
+    pub max_directives: usize,
+
+    /// Operations in one batched request (callers with a token; anonymous batches are refused).
+    #[arg(long = "graphql-max-batch", env = "BANTIN_GRAPHQL_MAX_BATCH", default_value_t = GraphqlLimits::default().max_batch)]
+    pub max_batch: usize,
+
+    /// Seconds an operation may run before it is stopped.
+    #[arg(long = "graphql-timeout", env = "BANTIN_GRAPHQL_TIMEOUT", default_value_t = 10)]
+    pub timeout_secs: u64,
+}
+
+impl GraphqlSettings {
+    pub fn limits(&self) -> GraphqlLimits {
+        GraphqlLimits {
+            max_depth: self.max_depth,
+            max_depth_authenticated: self.max_depth_authenticated,
+            max_complexity: self.max_complexity,
+            max_complexity_authenticated: self.max_complexity_authenticated,
+            max_directives: self.max_directives,
+            shape: ShapeLimits { max_aliases: self.max_aliases, max_root_fields: self.max_root_fields },
+            max_batch: self.max_batch.max(1),
+            timeout: Duration::from_secs(self.timeout_secs.max(1)),
+            introspection: self.introspection,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -217,6 +300,36 @@ impl RelatedSettings {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct RateLimitArgs {
+    /// Requests per minute from one address without a token (0: no limit).
+    #[arg(long = "rate-limit-anonymous", env = "BANTIN_RATE_LIMIT_ANONYMOUS", default_value_t = RateLimitSettings::default().anonymous_per_minute)]
+    pub anonymous_per_minute: u32,
+
+    /// Requests one address may make at once before the per-minute pace applies.
+    #[arg(long = "rate-limit-burst", env = "BANTIN_RATE_LIMIT_BURST", default_value_t = RateLimitSettings::default().anonymous_burst)]
+    pub anonymous_burst: u32,
+
+    /// Requests per minute with one token: editors, partners, preview links (0: no limit).
+    #[arg(long = "rate-limit-token", env = "BANTIN_RATE_LIMIT_TOKEN", default_value_t = RateLimitSettings::default().token_per_minute)]
+    pub token_per_minute: u32,
+
+    /// Sign-in attempts (`login`, `refresh`) per minute from one address (0: no limit).
+    #[arg(long = "rate-limit-login", env = "BANTIN_RATE_LIMIT_LOGIN", default_value_t = RateLimitSettings::default().login_per_minute)]
+    pub login_per_minute: u32,
+}
+
+impl RateLimitArgs {
+    pub fn settings(&self) -> RateLimitSettings {
+        RateLimitSettings {
+            anonymous_per_minute: self.anonymous_per_minute,
+            anonymous_burst: self.anonymous_burst,
+            token_per_minute: self.token_per_minute,
+            login_per_minute: self.login_per_minute,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct CacheSettings {
     /// Keep whole answers to anonymous reads in memory until content changes (`off` to measure
     /// the uncached path).
@@ -245,6 +358,8 @@ pub struct ServeSettings {
     #[command(flatten)]
     pub http: HttpSettings,
     #[command(flatten)]
+    pub graphql: GraphqlSettings,
+    #[command(flatten)]
     pub publication: PublicationSettings,
     #[command(flatten)]
     pub jwt: JwtSettings,
@@ -254,6 +369,8 @@ pub struct ServeSettings {
     pub related: RelatedSettings,
     #[command(flatten)]
     pub cache: CacheSettings,
+    #[command(flatten)]
+    pub rate_limits: RateLimitArgs,
 }
 
 impl ServeSettings {
@@ -261,11 +378,9 @@ impl ServeSettings {
         ApiConfig {
             publication: self.publication.publication(),
             max_body_bytes: self.http.max_body_bytes,
-            graphql: GraphqlLimits {
-                max_depth: self.http.graphql_max_depth,
-                max_complexity: self.http.graphql_max_complexity,
-            },
-            graphiql: self.http.graphiql,
+            max_body_bytes_authenticated: self.http.max_body_bytes_authenticated,
+            graphql: self.graphql.limits(),
+            graphiql: self.graphql.graphiql,
             tokens: TokenLifetimes {
                 access: TimeDelta::minutes(self.tokens.access_token_minutes.max(1)),
                 refresh: TimeDelta::days(self.tokens.refresh_token_days.max(1)),
@@ -283,6 +398,7 @@ impl ServeSettings {
                 0
             },
             purge_url: self.cache.purge_url.clone(),
+            rate_limits: self.rate_limits.settings(),
         }
     }
 }

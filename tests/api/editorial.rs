@@ -426,9 +426,9 @@ async fn nothing_unpublished_leaks_through_any_public_surface() {
     }
     let data = app
         .query(
-            r#"{ latest(first: 100) { nodes { slug title } totalCount } articles(first: 100) { totalCount nodes { slug } }
-                 tag(slug: "bac-giang") { articles { nodes { slug } totalCount } }
-                 category(slug: "thoi-su") { articles { nodes { slug } totalCount } }
+            r#"{ latest(first: 40) { nodes { slug title } totalCount } articles(first: 40) { totalCount nodes { slug } }
+                 tag(slug: "bac-giang") { articles(first: 10) { nodes { slug } totalCount } }
+                 category(slug: "thoi-su") { articles(first: 10) { nodes { slug } totalCount } }
                  article(slug: "tin-cong-khai-hop-le") { related(first: 20) { slug title } } }"#,
             json!({}),
         )

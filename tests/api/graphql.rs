@@ -278,6 +278,7 @@ async fn relations_of_a_page_load_in_a_fixed_number_of_statements() {
     // Counts what rendering costs, so nothing may come from the response cache.
     let mut settings = crate::helpers::serve_settings();
     settings.cache.enabled = false;
+    settings.graphql.max_complexity = 2_000; // 50 articles with every relation
     let app = crate::helpers::spawn_app_with(settings).await;
     let newsroom = Newsroom::new(&app.store).await;
     let stories = (0..60)

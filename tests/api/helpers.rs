@@ -7,7 +7,8 @@ use bantin::{
     Application,
     keys::JwtSettings,
     settings::{
-        CacheSettings, HttpSettings, PublicationSettings, RelatedSettings, ServeSettings, TokenSettings,
+        CacheSettings, GraphqlSettings, HttpSettings, PublicationSettings, RateLimitArgs, RelatedSettings,
+        ServeSettings, TokenSettings,
     },
 };
 use bantin_domain::{
@@ -102,16 +103,33 @@ impl Drop for TestDatabase {
     }
 }
 
+/// The release defaults, with GraphiQL and introspection on as in development.
+pub fn graphql_settings() -> GraphqlSettings {
+    let limits = bantin_api::GraphqlLimits::default();
+    GraphqlSettings {
+        graphiql: true,
+        introspection: true,
+        max_depth: limits.max_depth,
+        max_depth_authenticated: limits.max_depth_authenticated,
+        max_complexity: limits.max_complexity,
+        max_complexity_authenticated: limits.max_complexity_authenticated,
+        max_aliases: limits.shape.max_aliases,
+        max_root_fields: limits.shape.max_root_fields,
+        max_directives: limits.max_directives,
+        max_batch: limits.max_batch,
+        timeout_secs: limits.timeout.as_secs(),
+    }
+}
+
 pub fn serve_settings() -> ServeSettings {
     ServeSettings {
         http: HttpSettings {
             bind: "127.0.0.1:0".parse().expect("valid address"),
             workers: 1,
             max_body_bytes: 256 * 1024,
-            graphiql: true,
-            graphql_max_depth: 10,
-            graphql_max_complexity: 2_000,
+            max_body_bytes_authenticated: 2 * 1024 * 1024,
         },
+        graphql: graphql_settings(),
         publication: PublicationSettings {
             name: "Báo Thử Nghiệm".into(),
             tagline: "Tin tức kiểm thử".into(),
@@ -142,6 +160,13 @@ pub fn serve_settings() -> ServeSettings {
             related_cache: true,
         },
         cache: CacheSettings { enabled: true, size_mb: 64, purge_url: None },
+        // Tests make many requests from one address; the limits have their own test.
+        rate_limits: RateLimitArgs {
+            anonymous_per_minute: 0,
+            anonymous_burst: 0,
+            token_per_minute: 0,
+            login_per_minute: 0,
+        },
     }
 }
 

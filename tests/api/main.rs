@@ -11,6 +11,7 @@ mod cli;
 mod editorial;
 mod feeds;
 mod graphql;
+mod hardening;
 mod helpers;
 mod limits;
 mod nodes;

@@ -33,6 +33,10 @@ async fn start_node(database_url: &str, extra_env: &[(&str, &str)]) -> Node {
         .env("BANTIN_DATABASE_URL", database_url)
         .env("BANTIN_JWT_SECRET", TEST_JWT_SECRET)
         .env("BANTIN_LOG", "warn")
+        // These tests poll one node quickly from one address.
+        .env("BANTIN_RATE_LIMIT_ANONYMOUS", "0")
+        .env("BANTIN_RATE_LIMIT_TOKEN", "0")
+        .env("BANTIN_RATE_LIMIT_LOGIN", "0")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     for (key, value) in extra_env {

@@ -27,6 +27,12 @@ pub mod code {
     pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
     pub const UNAVAILABLE: &str = "UNAVAILABLE";
     pub const INTERNAL: &str = "INTERNAL";
+    pub const UNSUPPORTED_ENCODING: &str = "UNSUPPORTED_ENCODING";
+    pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    /// GraphQL: the document is over a shape limit (aliases, root fields).
+    pub const QUERY_LIMIT: &str = "QUERY_LIMIT";
+    /// GraphQL: the operation ran past the execution timeout.
+    pub const TIMEOUT: &str = "TIMEOUT";
     /// GraphQL's conventional code for invalid arguments.
     pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
     pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
@@ -104,6 +110,14 @@ impl From<Error> for ApiError {
 }
 
 /// The GraphQL form of a domain error: `extensions.code` set, internals kept in the logs.
+/// A GraphQL error with `extensions.code`, for refusals made before the schema runs.
+pub(crate) fn server_error(message: impl Into<String>, code: &'static str) -> async_graphql::ServerError {
+    use async_graphql::ErrorExtensions;
+    async_graphql::Error::new(message)
+        .extend_with(|_, ext| ext.set("code", code))
+        .into_server_error(async_graphql::Pos::default())
+}
+
 pub fn graphql_error(err: Error) -> async_graphql::Error {
     use async_graphql::ErrorExtensions;
     let (code, message) = match &err {

@@ -14,6 +14,7 @@ mod health;
 pub mod http_cache;
 mod lookup;
 pub mod purge;
+pub mod rate_limit;
 mod related;
 pub mod rest;
 mod search;
@@ -26,15 +27,16 @@ pub use state::{ApiConfig, AppState, GraphqlLimits, TokenLifetimes};
 /// Registers every route and the shared state on an actix `App`.
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg: &mut web::ServiceConfig| {
-        let schema = graphql::build_schema(&state);
+        let schemas = graphql::build_schemas(&state);
         cfg.app_data(web::Data::new(state.clone()))
-            .app_data(web::Data::new(schema))
+            .app_data(web::Data::new(schemas))
             .app_data(error::query_config())
             .app_data(error::path_config())
             .app_data(web::PayloadConfig::new(state.config.max_body_bytes))
             .service(
                 web::scope("")
                     .wrap(actix_web::middleware::from_fn(http_cache::layer))
+                    .wrap(actix_web::middleware::from_fn(rate_limit::layer))
                     .configure(health::configure)
                     .configure(graphql::configure)
                     .configure(rest::configure)

@@ -7,18 +7,41 @@ use chrono::TimeDelta;
 
 use crate::auth::KeySet;
 
-/// Limits on GraphQL documents, checked before any resolver (and so any SQL) runs.
+/// Limits on GraphQL documents, checked before any resolver (and so any SQL) runs. The defaults
+/// follow what GitHub, Shopify, Apollo Router and Hasura enforce (the README says where ours
+/// differ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GraphqlLimits {
-    /// Deepest nesting of selections.
+    /// Deepest nesting of selections, for anonymous callers and for callers with a token.
     pub max_depth: usize,
+    pub max_depth_authenticated: usize,
     /// Each field costs 1; list fields multiply their children's cost by `first`.
     pub max_complexity: usize,
+    pub max_complexity_authenticated: usize,
+    /// Directives on one field.
+    pub max_directives: usize,
+    pub shape: crate::graphql::shape::ShapeLimits,
+    /// Operations in one batched request (callers with a token only).
+    pub max_batch: usize,
+    /// An operation running longer is stopped.
+    pub timeout: std::time::Duration,
+    /// Introspection and field suggestions; off by default in release builds.
+    pub introspection: bool,
 }
 
 impl Default for GraphqlLimits {
     fn default() -> Self {
-        GraphqlLimits { max_depth: 10, max_complexity: 2_000 }
+        GraphqlLimits {
+            max_depth: 10,
+            max_depth_authenticated: 15,
+            max_complexity: 500,
+            max_complexity_authenticated: 1_000,
+            max_directives: 5,
+            shape: crate::graphql::shape::ShapeLimits { max_aliases: 30, max_root_fields: 20 },
+            max_batch: 10,
+            timeout: std::time::Duration::from_secs(10),
+            introspection: cfg!(debug_assertions),
+        }
     }
 }
 
@@ -28,6 +51,8 @@ pub struct ApiConfig {
     pub publication: Publication,
     /// Largest request body accepted, in bytes; larger ones get 413 before being read whole.
     pub max_body_bytes: usize,
+    /// The same for callers with a token (editors save whole articles).
+    pub max_body_bytes_authenticated: usize,
     pub graphql: GraphqlLimits,
     /// Serve the GraphiQL IDE when a browser opens `/graphql`.
     pub graphiql: bool,
@@ -47,6 +72,7 @@ pub struct ApiConfig {
     pub response_cache_bytes: u64,
     /// Where to POST the surrogate keys a change made stale ([`crate::purge`]).
     pub purge_url: Option<String>,
+    pub rate_limits: crate::rate_limit::RateLimitSettings,
 }
 
 /// How long each kind of credential lasts.
@@ -78,6 +104,7 @@ pub struct AppState {
     pub responses: Arc<crate::http_cache::ResponseCache>,
     pub(crate) persisted_queries: Arc<crate::graphql::persisted::PersistedQueries>,
     pub purge: Arc<crate::purge::PurgeHook>,
+    pub rate_limits: Arc<crate::rate_limit::RateLimits>,
 }
 
 impl AppState {
@@ -93,6 +120,7 @@ impl AppState {
             keys: Arc::new(keys),
             responses: Arc::new(crate::http_cache::ResponseCache::new(config.response_cache_bytes)),
             purge: Arc::new(crate::purge::PurgeHook::new(config.purge_url.clone())),
+            rate_limits: Arc::new(crate::rate_limit::RateLimits::new(config.rate_limits)),
             config: Arc::new(config),
             related_cache: Arc::default(),
             persisted_queries: Arc::default(),

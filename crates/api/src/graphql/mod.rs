@@ -1,8 +1,14 @@
 //! GraphQL at `/graphql`: POST and GET, GraphiQL for browsers.
 //!
 //! We read request bodies ourselves instead of using async-graphql's actix extractor, because that
-//! extractor reads the whole body without a size limit; here the cap applies before parsing.
+//! extractor reads the whole body without a size limit; here the cap applies before parsing, and
+//! to what a gzip body inflates to. Documents are checked against [`GraphqlLimits`] before any
+//! resolver runs: depth, complexity and directives by async-graphql, aliases and root fields by
+//! [`shape`]; a running operation is stopped at the timeout.
+//!
+//! [`GraphqlLimits`]: crate::GraphqlLimits
 
+mod inflate;
 mod inputs;
 mod loaders;
 mod newsroom;
@@ -10,6 +16,7 @@ mod objects;
 pub(crate) mod persisted;
 mod query;
 mod search;
+pub mod shape;
 
 pub use newsroom::MIN_PASSWORD_CHARS;
 
@@ -19,8 +26,9 @@ use bantin_domain::{ArticleFilter, PageRequest, Visibility, page::DEFAULT_PAGE_S
 use futures_util::StreamExt;
 
 use crate::{
-    AppState, caller,
-    error::{ApiError, code, graphql_error},
+    AppState,
+    caller::{self, Caller},
+    error::{ApiError, code, graphql_error, server_error},
 };
 use loaders::PageLoader;
 use objects::ArticleConnection;
@@ -38,14 +46,37 @@ fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription>
     Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
 }
 
-/// The schema with its runtime data and limits.
-pub fn build_schema(state: &AppState) -> BantinSchema {
+/// The schema twice, with the limits for anonymous callers and for callers with a token.
+pub struct Schemas {
+    anonymous: BantinSchema,
+    authenticated: BantinSchema,
+}
+
+impl Schemas {
+    fn for_caller(&self, caller: &Caller) -> &BantinSchema {
+        if *caller == Caller::Anonymous { &self.anonymous } else { &self.authenticated }
+    }
+}
+
+/// The schemas with their runtime data and limits.
+pub fn build_schemas(state: &AppState) -> Schemas {
     let limits = state.config.graphql;
-    schema_builder()
-        .data(state.clone())
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .finish()
+    let build = |depth: usize, complexity: usize| {
+        let mut builder = schema_builder()
+            .data(state.clone())
+            .limit_depth(depth)
+            .limit_complexity(complexity)
+            .limit_directives(limits.max_directives);
+        if !limits.introspection {
+            // Field suggestions ("did you mean ...") reveal the schema as introspection would.
+            builder = builder.disable_introspection().disable_suggestions();
+        }
+        builder.finish()
+    };
+    Schemas {
+        anonymous: build(limits.max_depth, limits.max_complexity),
+        authenticated: build(limits.max_depth_authenticated, limits.max_complexity_authenticated),
+    }
 }
 
 /// The schema in SDL, fields sorted so that diffs show real changes. `schema.graphql` holds it.
@@ -86,7 +117,8 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Reads at most `limit` bytes of body; a longer one is refused with 413 as soon as it is seen
-/// (from `Content-Length`, or while streaming a chunked body).
+/// (from `Content-Length`, or while streaming a chunked body). A gzip body is inflated as it
+/// arrives and the cap applies to what it inflates to, so a small bomb is refused, not expanded.
 async fn read_capped(
     request: &HttpRequest,
     mut payload: web::Payload,
@@ -107,16 +139,40 @@ async fn read_capped(
     if declared.is_some_and(|len| len > limit) {
         return Err(too_large());
     }
-    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0));
+    let encoding = request.headers().get(header::CONTENT_ENCODING).and_then(|v| v.to_str().ok());
+    let mut gzip = match encoding.map(str::trim) {
+        None | Some("identity") => None,
+        Some(e) if e.eq_ignore_ascii_case("gzip") => Some(inflate::Inflater::new(limit)),
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                code::UNSUPPORTED_ENCODING,
+                format!("Content-Encoding '{other}' is not accepted; send the body plain or as gzip"),
+            ));
+        }
+    };
+    let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
     while let Some(chunk) = payload.next().await {
         let chunk =
             chunk.map_err(|err| ApiError::bad_request(format!("could not read the request body: {err}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
+        match &mut gzip {
+            Some(inflater) => inflater.write(&chunk).map_err(|err| match err {
+                inflate::Error::TooLarge => too_large(),
+                inflate::Error::Corrupt(err) => {
+                    ApiError::bad_request(format!("the gzip body is corrupt: {err}"))
+                }
+            })?,
+            None if body.len() + chunk.len() > limit => return Err(too_large()),
+            None => body.extend_from_slice(&chunk),
         }
-        body.extend_from_slice(&chunk);
     }
-    Ok(body.freeze())
+    match gzip {
+        Some(inflater) => inflater.finish().map_err(|err| match err {
+            inflate::Error::TooLarge => too_large(),
+            inflate::Error::Corrupt(err) => ApiError::bad_request(format!("the gzip body is corrupt: {err}")),
+        }),
+        None => Ok(body.freeze()),
+    }
 }
 
 /// A GraphQL answer as HTTP. Answers with errors are never kept by any cache: an error may be
@@ -135,48 +191,73 @@ fn to_http(response: &async_graphql::Response) -> Result<(HttpResponse, web::Byt
     Ok((http.body(body.clone()), body))
 }
 
-/// Runs one operation. Anonymous POSTs are answered from the response cache when they can be
-/// (GETs are, by [`crate::http_cache::layer`], before they get here).
+/// Runs one operation for `caller`. Anonymous POSTs are answered from the response cache when
+/// they can be (GETs are, by [`crate::http_cache::layer`], before they get here).
 async fn execute(
-    schema: &BantinSchema,
+    schemas: &Schemas,
     state: &AppState,
     http: &HttpRequest,
+    caller: Caller,
     mut request: async_graphql::Request,
     method: actix_web::http::Method,
     exact_body: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
+    let refuse = |err| Ok(to_http(&async_graphql::Response::from_errors(vec![err]))?.0);
     if let Err(err) = state.persisted_queries.apply(&mut request) {
-        return Ok(to_http(&async_graphql::Response::from_errors(vec![err]))?.0);
+        return refuse(err);
     }
     if request.query.trim().is_empty() {
         return Err(ApiError::bad_request("the request has no `query`: send {\"query\": \"{ ... }\"}"));
     }
-    if method == actix_web::http::Method::GET && has_mutation(&request.query) {
+    let limits = state.config.graphql;
+    // A document that does not parse is reported by the schema, with its position.
+    let mut mutation = false;
+    if let Ok(document) = request.parsed_query() {
+        if let Err(message) = shape::check(document, limits.shape) {
+            return refuse(server_error(message, code::QUERY_LIMIT));
+        }
+        use async_graphql::parser::types::OperationType;
+        mutation = document.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation);
+        if shape::signs_in(document) {
+            let client = crate::rate_limit::client_address(http);
+            if let Some(retry_after) = state.rate_limits.sign_in(client) {
+                return Ok(crate::rate_limit::too_many(retry_after, "sign-in attempts"));
+            }
+        }
+    }
+    if method == actix_web::http::Method::GET && mutation {
         return Err(ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             code::METHOD_NOT_ALLOWED,
             "mutations must be sent with POST",
         ));
     }
-    let caller = caller::resolve(state, http).await?;
     let cache = &state.responses;
     let content = state.content.as_ref();
-    let mut cache_key =
-        (method == actix_web::http::Method::POST && cache.enabled() && crate::http_cache::is_anonymous(http))
-            .then(|| post_cache_key(&request));
+    let cache_key = (method == actix_web::http::Method::POST
+        && !mutation
+        && cache.enabled()
+        && caller == Caller::Anonymous)
+        .then(|| post_cache_key(&request));
     let mut rendering = None;
     if let Some(key) = &cache_key {
-        // Mutations are never kept, so a hit is a query.
         if let Some(answer) = cache.answer(key, http.headers(), content) {
             return Ok(answer);
         }
-        if has_mutation(&request.query) {
-            cache_key = None;
-        } else {
-            rendering = Some(cache.begin(content));
-        }
+        rendering = Some(cache.begin(content));
     }
-    let response = schema.execute(request.data(caller)).await;
+    let schema = schemas.for_caller(&caller);
+    let running = schema.execute(request.data(caller));
+    let response = match actix_web::rt::time::timeout(limits.timeout, running).await {
+        Ok(response) => response,
+        Err(_) => {
+            let seconds = limits.timeout.as_secs_f64();
+            return refuse(server_error(
+                format!("the operation ran longer than {seconds} s and was stopped; ask for less"),
+                code::TIMEOUT,
+            ));
+        }
+    };
     let (answer, body) = to_http(&response)?;
     match (cache_key, rendering) {
         (Some(key), Some(rendering)) if response.is_ok() => {
@@ -234,14 +315,21 @@ fn normalise_document(document: &str) -> String {
 }
 
 async fn graphql_post(
-    schema: web::Data<BantinSchema>,
+    schemas: web::Data<Schemas>,
     state: web::Data<AppState>,
     request: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let body = read_capped(&request, payload, state.config.max_body_bytes).await?;
+    // Who is asking decides how large a body may be, so it is settled before reading one.
+    let caller = caller::resolve(&state, &request).await?;
+    let limit = if caller == Caller::Anonymous {
+        state.config.max_body_bytes
+    } else {
+        state.config.max_body_bytes_authenticated
+    };
+    let body = read_capped(&request, payload, limit).await?;
     // A client repeating a request repeats its bytes: those find a kept answer before any parsing.
-    let exact_body = (state.responses.enabled() && crate::http_cache::is_anonymous(&request))
+    let exact_body = (state.responses.enabled() && caller == Caller::Anonymous)
         .then(|| std::str::from_utf8(&body).ok())
         .flatten();
     if let Some(answer) =
@@ -249,30 +337,57 @@ async fn graphql_post(
     {
         return Ok(answer);
     }
-    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        return Err(ApiError::bad_request(
-            "batched GraphQL requests are not supported; send one operation per request",
-        ));
-    }
-    let graphql_request: async_graphql::Request = serde_json::from_slice(&body).map_err(|err| {
+    let parse_error = |err: serde_json::Error| {
         ApiError::bad_request(format!(
-            "the body must be a JSON object like {{\"query\": \"...\", \"variables\": {{}}}}: {err}"
+            "the body must be a JSON object like {{\"query\": \"...\", \"variables\": {{}}}}, or with a token an \
+             array of up to {} of them: {err}",
+            state.config.graphql.max_batch
         ))
-    })?;
-    execute(&schema, &state, &request, graphql_request, actix_web::http::Method::POST, exact_body).await
+    };
+    let post = actix_web::http::Method::POST;
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'[') {
+        let graphql_request: async_graphql::Request = serde_json::from_slice(&body).map_err(parse_error)?;
+        return execute(&schemas, &state, &request, caller, graphql_request, post, exact_body).await;
+    }
+    // A batch: only for callers with a token (anonymous batches would multiply every limit).
+    if caller == Caller::Anonymous {
+        return Err(ApiError::bad_request("batched operations need a token; send one operation per request"));
+    }
+    let batch: Vec<async_graphql::Request> = serde_json::from_slice(&body).map_err(parse_error)?;
+    let max = state.config.graphql.max_batch;
+    if batch.is_empty() || batch.len() > max {
+        return Err(ApiError::bad_request(format!(
+            "a batch holds 1 to {max} operations, this one {}",
+            batch.len()
+        )));
+    }
+    let mut answers = Vec::with_capacity(batch.len());
+    for operation in batch {
+        let answer =
+            execute(&schemas, &state, &request, caller.clone(), operation, post.clone(), None).await?;
+        let bytes = actix_web::body::to_bytes(answer.into_body()).await.map_err(|_| {
+            ApiError::from(bantin_domain::Error::Unexpected("could not buffer a batched answer".to_owned()))
+        })?;
+        answers.push(bytes);
+    }
+    let mut joined = Vec::with_capacity(answers.iter().map(|a| a.len() + 1).sum::<usize>() + 1);
+    joined.push(b'[');
+    for (i, answer) in answers.iter().enumerate() {
+        if i > 0 {
+            joined.push(b',');
+        }
+        joined.extend_from_slice(answer);
+    }
+    joined.push(b']');
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(joined))
 }
 
-/// Whether the document holds a mutation: GET must not change anything (it may be cached or
-/// prefetched), so those go over POST only.
-fn has_mutation(query: &str) -> bool {
-    use async_graphql::parser::types::OperationType;
-    async_graphql::parser::parse_query(query)
-        .map(|doc| doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
-        .unwrap_or(false)
-}
-
+/// GraphQL over GET: queries only (GET must not change anything; it may be cached or prefetched).
 async fn graphql_get(
-    schema: web::Data<BantinSchema>,
+    schemas: web::Data<Schemas>,
     state: web::Data<AppState>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -291,7 +406,8 @@ async fn graphql_get(
     }
     let graphql_request = async_graphql::http::parse_query_string(request.query_string())
         .map_err(|err| ApiError::bad_request(format!("invalid GraphQL GET request: {err}")))?;
-    execute(&schema, &state, &request, graphql_request, actix_web::http::Method::GET, None).await
+    let caller = caller::resolve(&state, &request).await?;
+    execute(&schemas, &state, &request, caller, graphql_request, actix_web::http::Method::GET, None).await
 }
 
 #[cfg(test)]

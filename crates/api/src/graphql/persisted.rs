@@ -5,10 +5,10 @@
 
 use std::sync::Arc;
 
-use async_graphql::{ErrorExtensions, Pos, ServerError, Value};
+use async_graphql::{ServerError, Value};
 use sha2::{Digest, Sha256};
 
-use crate::error::code;
+use crate::error::{code, server_error as error};
 
 /// Documents kept, at most; each is one query text.
 const CAPACITY: u64 = 10_000;
@@ -20,12 +20,6 @@ impl Default for PersistedQueries {
     fn default() -> Self {
         PersistedQueries(moka::sync::Cache::new(CAPACITY))
     }
-}
-
-fn error(message: &str, code: &'static str) -> ServerError {
-    async_graphql::Error::new(message)
-        .extend_with(|_, ext| ext.set("code", code))
-        .into_server_error(Pos::default())
 }
 
 impl PersistedQueries {
