@@ -40,6 +40,15 @@ pub enum Command {
     /// Manage newsroom users (`bantin user add --email E --role admin`).
     #[command(subcommand)]
     User(UserCommand),
+    /// Copy a SQLite database, consistently, while the server keeps running and writing.
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    /// The new file to write (it must not exist). Restore by pointing --database-url at it.
+    #[arg(long)]
+    pub to: std::path::PathBuf,
 }
 
 async fn open_store(database: &DatabaseSettings) -> anyhow::Result<Store> {
@@ -83,6 +92,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => {
             let store = open_store(&cli.database).await?;
             crate::users::run(&store, command).await
+        }
+        Command::Backup(args) => {
+            let store = open_store(&cli.database).await?;
+            let started = std::time::Instant::now();
+            store
+                .backup_to(&args.to)
+                .await
+                .with_context(|| format!("backing up to {}", args.to.display()))?;
+            let bytes = std::fs::metadata(&args.to).map(|m| m.len()).unwrap_or(0);
+            tracing::info!(
+                to = %args.to.display(),
+                megabytes = format!("{:.1}", bytes as f64 / 1e6),
+                seconds = format!("{:.2}", started.elapsed().as_secs_f64()),
+                "backup written"
+            );
+            Ok(())
         }
     }
 }

@@ -126,14 +126,14 @@ async fn concurrent_saves_at_one_revision_let_exactly_one_win() {
     let app = &desk.app;
     let (id, _, _) = create_draft(app, &desk.editor, "Tin nhiều người cùng lưu").await;
     let editor = desk.editor.as_str();
-    let saves = (0..12).map(|i| {
+    let saves = (0..200).map(|i| {
         let input = json!({ "id": id, "r": 1, "input": { "sapo": format!("Phiên bản {i}") } });
         async move { app.graphql_as(editor, UPDATE, input).await.1 }
     });
     let results = futures_util::future::join_all(saves).await;
     let wins = results.iter().filter(|r| r.get("errors").is_none()).count();
     let conflicts = results.iter().filter(|r| first_error(r).0 == "CONFLICT").count();
-    assert_eq!((wins, conflicts), (1, 11), "{results:?}");
+    assert_eq!((wins, conflicts), (1, 199), "{results:?}");
     let data = app
         .query_as(
             &desk.editor,
@@ -142,6 +142,24 @@ async fn concurrent_saves_at_one_revision_let_exactly_one_win() {
         )
         .await;
     assert_eq!(data["articleRevisions"].as_array().map(Vec::len), Some(2));
+}
+
+#[actix_web::test]
+async fn concurrent_creates_with_one_slug_store_exactly_one() {
+    let desk = desk().await;
+    let app = &desk.app;
+    let editor = desk.editor.as_str();
+    let creates = (0..50).map(|i| {
+        let input = json!({ "input": { "title": format!("Bản tin {i}"), "slug": "mot-duong-dan", "category": "thoi-su" } });
+        async move { app.graphql_as(editor, CREATE, input).await.1 }
+    });
+    let results = futures_util::future::join_all(creates).await;
+    let created = results.iter().filter(|r| r.get("errors").is_none()).count();
+    let taken = results.iter().filter(|r| first_error(r).0 == "SLUG_TAKEN").count();
+    assert_eq!((created, taken), (1, 49), "{results:?}");
+    let data =
+        app.query_as(editor, "{ articles(first: 100, status: DRAFT) { totalCount } }", json!({})).await;
+    assert_eq!(data["articles"]["totalCount"], 1, "nothing half-written");
 }
 
 #[actix_web::test]

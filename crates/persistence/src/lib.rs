@@ -5,6 +5,7 @@
 //! sea-query so that one code path serves both backends. This crate must not depend on the API
 //! crate or on any HTTP or GraphQL framework.
 
+mod backup;
 pub mod changes;
 mod entity;
 mod mapping;

@@ -1,0 +1,112 @@
+//! Durability: an online backup taken while writes go on is a consistent copy that opens and
+//! reads like the original.
+
+use std::{
+    collections::BTreeMap,
+    process::Command,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+};
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+
+use crate::helpers::{Newsroom, Story, fresh_store, on_postgres};
+
+const BIN: &str = env!("CARGO_BIN_EXE_bantin");
+
+/// Every article's slug and how many tags, bylines and search entries it has: a batch written
+/// half would show as an article missing some of them.
+async fn contents(connection: &DatabaseConnection) -> BTreeMap<i64, (String, i64, i64)> {
+    let backend = connection.get_database_backend();
+    let rows = connection
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT a.id, a.slug, \
+             (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = a.id), \
+             (SELECT COUNT(*) FROM article_authors b WHERE b.article_id = a.id) \
+             FROM articles a ORDER BY a.id",
+        ))
+        .await
+        .expect("articles read");
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get_by_index(0).expect("id");
+            let slug: String = row.try_get_by_index(1).expect("slug");
+            let tags: i64 = row.try_get_by_index(2).expect("tags");
+            let authors: i64 = row.try_get_by_index(3).expect("authors");
+            (id, (slug, tags, authors))
+        })
+        .collect()
+}
+
+fn story(n: usize) -> Story {
+    let title: &'static str = Box::leak(format!("Tin sao lưu số {n}").into_boxed_str());
+    Story::published(title, "thoi-su", n as i64).tags(&["bac-giang", "thanh-hoa"]).authors(&["ba-doan"])
+}
+
+#[actix_web::test]
+async fn a_backup_taken_while_writes_go_on_is_consistent_and_restores() {
+    let (store, database) = fresh_store().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let target = dir.path().join("backup.db");
+    let backup = |url: String, target: std::path::PathBuf| {
+        Command::new(BIN)
+            .args(["--database-url", &url, "backup", "--to", target.to_str().expect("utf-8 path")])
+            .env("BANTIN_LOG", "info")
+            .output()
+            .expect("bantin runs")
+    };
+    if on_postgres() {
+        let output = backup(database.url.clone(), target);
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("pg_dump"), "PostgreSQL backups are refused with the tool to use: {stderr}");
+        return;
+    }
+    let newsroom = Newsroom::new(&store).await;
+    newsroom.write((0..200).map(story).collect()).await;
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let writing = {
+        let (stop, newsroom) = (stop.clone(), Newsroom::new_reusing(&store).await);
+        actix_web::rt::spawn(async move {
+            let mut next = 200;
+            while !stop.load(Ordering::Relaxed) {
+                newsroom.write((next..next + 25).map(story).collect()).await;
+                next += 25;
+            }
+            next
+        })
+    };
+    let (url, path) = (database.url.clone(), target.clone());
+    let output = actix_web::rt::task::spawn_blocking(move || backup(url, path)).await.expect("joined");
+    stop.store(true, Ordering::Relaxed);
+    let written = writing.await.expect("writer finished");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(written > 200, "writes went on during the backup");
+    assert!(!target.with_extension("partial").exists(), "no partial file is left");
+
+    let copy =
+        Database::connect(format!("sqlite://{}?mode=ro", target.display())).await.expect("the backup opens");
+    let check = copy
+        .query_one_raw(Statement::from_string(copy.get_database_backend(), "PRAGMA integrity_check"))
+        .await
+        .expect("integrity check runs")
+        .expect("a row");
+    assert_eq!(check.try_get_by_index::<String>(0).expect("text"), "ok");
+    let copied = contents(&copy).await;
+    let live = contents(&Database::connect(&database.url).await.expect("live opens")).await;
+    assert!(copied.len() >= 200 && copied.len() <= live.len(), "{} of {}", copied.len(), live.len());
+    assert_eq!(copied.len() % 25, 0, "whole batches only: {}", copied.len());
+    for (id, article) in &copied {
+        assert_eq!(live.get(id), Some(article), "article {id} is the same in the copy");
+        assert_eq!((article.1, article.2), (2, 1), "article {id} has all its tags and its byline");
+    }
+
+    // A second backup to the same file is refused: nothing is overwritten.
+    let again = backup(database.url.clone(), target);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}
