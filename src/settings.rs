@@ -86,6 +86,11 @@ pub struct HttpSettings {
     /// Largest request body accepted with a token (editors save whole articles).
     #[arg(long, env = "BANTIN_MAX_BODY_BYTES_AUTHENTICATED", default_value_t = 2 * 1024 * 1024)]
     pub max_body_bytes_authenticated: usize,
+
+    /// Seconds a client has to send a request's headers before getting 408 (slow clients hold
+    /// connections open otherwise).
+    #[arg(long, env = "BANTIN_CLIENT_TIMEOUT", default_value_t = 10)]
+    pub client_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -10,9 +10,13 @@ use bantin_persistence::Store;
 
 use crate::settings::ServeSettings;
 
+/// How long shutdown waits for the database pools to close.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 pub struct Application {
     port: u16,
     server: Server,
+    store: Store,
 }
 
 impl Application {
@@ -25,25 +29,37 @@ impl Application {
         })?;
         let port = listener.local_addr()?.port();
         actix_web::rt::spawn(store.follow_changes());
-        let store = Arc::new(store);
-        let state = AppState::new(store.clone(), store, keys, settings.api_config());
+        let shared = Arc::new(store.clone());
+        let state = AppState::new(shared.clone(), shared, keys, settings.api_config());
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(middleware::Compress::default())
                 .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("bantin::http"))
                 .configure(bantin_api::configure(state.clone()))
         });
+        let server = server
+            .client_request_timeout(std::time::Duration::from_secs(settings.http.client_timeout_secs.max(1)))
+            .shutdown_timeout(30);
         let server = if settings.http.workers > 0 { server.workers(settings.http.workers) } else { server };
         let server = server.listen(listener)?.run();
-        Ok(Application { port, server })
+        Ok(Application { port, server, store })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests and returns.
+    /// Serves until SIGINT or SIGTERM: then stops accepting connections, lets in-flight requests
+    /// finish (up to 30 s), closes the database pools and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        self.server.await?;
+        // The change follower keeps one connection until the process ends, so closing waits
+        // only so long; SQLite's WAL is consistent either way.
+        match actix_web::rt::time::timeout(CLOSE_WAIT, self.store.close()).await {
+            Ok(Ok(())) => tracing::info!("database closed"),
+            Ok(Err(err)) => tracing::warn!(error = %err, "closing the database failed"),
+            Err(_) => tracing::info!("database connections still in use at exit"),
+        }
+        Ok(())
     }
 }

@@ -116,3 +116,52 @@ fn http_get(port: u16, path: &str) -> Option<String> {
     stream.read_to_string(&mut response).ok()?;
     Some(response)
 }
+
+#[test]
+fn sigterm_lets_in_flight_requests_finish_then_exits_cleanly() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("stop.db").display());
+    assert!(run(&["--database-url", &url, "seed", "--count", "300", "--seed", "5"]).status.success());
+    let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    let mut server = Command::new(BIN)
+        .args(["--database-url", &url, "serve", "--bind", &format!("127.0.0.1:{port}"), "--cache", "off"])
+        .env("BANTIN_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline && http_get(port, "/healthz").is_none() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // A request is being served when the signal comes.
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(
+        stream,
+        "GET /api/v1/search?q=bac+giang&limit=20 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .expect("writes");
+    std::thread::sleep(Duration::from_millis(20));
+    let signalled =
+        Command::new("kill").args(["-TERM", &server.id().to_string()]).status().expect("kill runs");
+    assert!(signalled.success());
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("the answer arrives");
+    assert!(answer.starts_with("HTTP/1.1 200"), "the in-flight request finished: {answer:.200}");
+
+    let stopped_by = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = server.try_wait().expect("waits") {
+            break status;
+        }
+        assert!(Instant::now() < stopped_by, "the server did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status}");
+    let mut log = String::new();
+    server.stderr.take().expect("stderr").read_to_string(&mut log).expect("log");
+    assert!(log.contains("stopped"), "{log}");
+    assert!(http_get(port, "/healthz").is_none(), "nothing answers any more");
+}

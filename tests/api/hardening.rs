@@ -199,3 +199,32 @@ async fn clients_over_their_rate_limits_get_429_with_retry_after() {
         assert_eq!(status_and_retry_after(request.send().await.expect("sent")).await.0, StatusCode::OK);
     }
 }
+
+#[actix_web::test]
+async fn oversized_headers_get_431_and_slow_clients_408() {
+    let mut settings = serve_settings();
+    settings.http.client_timeout_secs = 1;
+    let app = spawn_app_with(settings).await;
+    let request = app
+        .client
+        .get(format!("{}/api/v1/categories", app.address))
+        .insert_header(("X-Padding", "x".repeat(20 * 1024)));
+    let (status, body, _) = send(request, Vec::new()).await;
+    assert_error(status, &body, 431, "HEADERS_TOO_LARGE");
+
+    // Headers that never end: the server answers 408 and closes, instead of waiting forever.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(address).await.expect("connects");
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: bantin\r\n").await.expect("writes");
+    let mut answer = Vec::new();
+    let read =
+        actix_web::rt::time::timeout(std::time::Duration::from_secs(5), stream.read_to_end(&mut answer))
+            .await;
+    assert!(read.is_ok(), "the server closed the connection");
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}

@@ -128,6 +128,7 @@ pub fn serve_settings() -> ServeSettings {
             workers: 1,
             max_body_bytes: 256 * 1024,
             max_body_bytes_authenticated: 2 * 1024 * 1024,
+            client_timeout_secs: 10,
         },
         graphql: graphql_settings(),
         publication: PublicationSettings {

@@ -29,6 +29,7 @@ pub mod code {
     pub const INTERNAL: &str = "INTERNAL";
     pub const UNSUPPORTED_ENCODING: &str = "UNSUPPORTED_ENCODING";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    pub const HEADERS_TOO_LARGE: &str = "HEADERS_TOO_LARGE";
     /// GraphQL: the document is over a shape limit (aliases, root fields).
     pub const QUERY_LIMIT: &str = "QUERY_LIMIT";
     /// GraphQL: the operation ran past the execution timeout.

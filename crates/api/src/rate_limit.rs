@@ -1,4 +1,5 @@
-//! Rate limits, answered with 429 and `Retry-After`: requests without a token per client address,
+//! Admission, before anything else runs: request headers larger than [`MAX_HEADER_BYTES`] get 431,
+//! and rate limits answer 429 with `Retry-After`: requests without a token per client address,
 //! requests with one per token, and sign-in attempts (`login`, `refresh`) per client address.
 //!
 //! The client address is the TCP peer: `X-Forwarded-For` can be forged by anyone, so behind a
@@ -46,6 +47,15 @@ impl Default for RateLimitSettings {
             login_per_minute: 10,
         }
     }
+}
+
+/// Request line and headers larger than this in all are refused (nginx and GitHub allow 8–16 KiB).
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+fn header_bytes(request: &ServiceRequest) -> usize {
+    let headers: usize =
+        request.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
+    headers + request.path().len() + request.query_string().len()
 }
 
 /// How often (in checks) keys that are back to a full budget are forgotten, so that a stream of
@@ -141,6 +151,14 @@ pub(crate) async fn layer(
     request: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if header_bytes(&request) > MAX_HEADER_BYTES {
+        let refusal = ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            code::HEADERS_TOO_LARGE,
+            format!("the request line and headers are over {MAX_HEADER_BYTES} bytes"),
+        );
+        return Ok(request.into_response(refusal.error_response()));
+    }
     let state = request.app_data::<web::Data<AppState>>().cloned();
     if let Some(state) = state {
         let client = client_address(request.request());
