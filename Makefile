@@ -11,7 +11,7 @@ PG_TEST_HOST ?= 127.0.0.1
 PG_TEST_PORT ?= 5432
 PG_TEST_URL ?= postgres://postgres@$(PG_TEST_HOST):$(PG_TEST_PORT)/test
 
-.PHONY: help run build test test-postgres bench bench-scale bench-feeds schema fmt lint check-deps ci clean-data
+.PHONY: help run build test test-postgres bench bench-scale bench-feeds soak audit schema fmt lint check-deps ci clean-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,9 @@ test-postgres: ## The integration suite on PostgreSQL (skipped with a notice whe
 bench: ## Every read workload, cache on and off, against nginx serving the same bytes (BENCH_ARTICLES=10000)
 	bash bench/bench.sh
 
+soak: ## Steady reads and writes for SOAK_MINUTES (10): errors, p99, memory and open files per minute
+	bash bench/soak.sh
+
 bench-scale: ## Median latency of keyset pages and lookups at 10,000 vs 1,000,000 articles (PostgreSQL if reachable)
 	bash bench/scale.sh
 
@@ -64,6 +67,12 @@ check-deps: ## The domain crate must not depend on I/O or framework crates
 	@bad=$$(cargo tree -p bantin_domain -e normal --prefix none 2>/dev/null | grep -E '^(sea-orm|sqlx|actix|async-graphql|tokio|jsonwebtoken|bantin_persistence|bantin_api) ' | sort -u); \
 	if [ -n "$$bad" ]; then echo "bantin_domain must not depend on:"; echo "$$bad"; exit 1; fi; \
 	echo "check-deps: bantin_domain depends on no I/O or framework crate"
+	@bash scripts/min-versions.sh
+
+audit: ## RustSec advisories for every dependency (cargo-audit; needs github.com for the database)
+	@bash scripts/min-versions.sh
+	@command -v cargo-audit >/dev/null || cargo install cargo-audit --locked
+	cargo audit
 
 ci: lint test ## Everything CI checks
 

@@ -26,6 +26,12 @@ init = function(args)
   end
 end
 
+-- BENCH_DELAY_MS paces each connection (a steady rate instead of as fast as possible).
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if pause then
+  delay = function() return pause end
+end
+
 request = function()
   index = index % #requests + 1
   return requests[index]

@@ -110,3 +110,55 @@ async fn a_backup_taken_while_writes_go_on_is_consistent_and_restores() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
 }
+
+/// Writes per writer in [`many_writers_at_once_lose_nothing_and_never_see_busy`]; the issue's
+/// full run is `BANTIN_STRESS_WRITES=1000`.
+fn writes_per_writer() -> usize {
+    std::env::var("BANTIN_STRESS_WRITES").ok().and_then(|v| v.parse().ok()).unwrap_or(10)
+}
+
+#[actix_web::test]
+async fn many_writers_at_once_lose_nothing_and_never_see_busy() {
+    const WRITERS: usize = 64;
+    let desk = crate::helpers::desk().await;
+    let app = &desk.app;
+    let editor = desk.editor.as_str();
+    let mut ids = Vec::with_capacity(WRITERS);
+    for i in 0..WRITERS {
+        ids.push(crate::helpers::create_draft(app, editor, &format!("Bài của người viết {i}")).await.0);
+    }
+    let writes = writes_per_writer();
+    let update = "mutation($id: ID!, $r: Int!, $input: UpdateArticleInput!) {
+        updateArticle(id: $id, revision: $r, input: $input) { revision } }";
+    let writers = ids.iter().map(|id| async move {
+        let mut failures = Vec::new();
+        let mut revision = 1;
+        for n in 0..writes {
+            let input =
+                serde_json::json!({ "id": id, "r": revision, "input": { "sapo": format!("Lần sửa {n}") } });
+            let (status, body) = app.graphql_as(editor, update, input).await;
+            match body["data"]["updateArticle"]["revision"].as_i64() {
+                Some(next) if status.is_success() => revision = next,
+                _ => failures.push(format!("{status} {body}")),
+            }
+        }
+        (revision, failures)
+    });
+    let outcomes = futures_util::future::join_all(writers).await;
+    for (id, (revision, failures)) in ids.iter().zip(&outcomes) {
+        assert!(failures.is_empty(), "article {id}: {failures:?}");
+        assert_eq!(*revision, 1 + writes as i64, "article {id}: every save counted once");
+        let data = app
+            .query_as(
+                editor,
+                "query($id: ID!) { articleRevisions(id: $id) { revision } }",
+                serde_json::json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(
+            data["articleRevisions"].as_array().map(Vec::len),
+            Some(1 + writes),
+            "article {id}: no lost update"
+        );
+    }
+}
