@@ -65,8 +65,16 @@ fn published(article: &Article) -> DateTime<Utc> {
     article.published_at.unwrap_or(article.created_at)
 }
 
+/// A URL fit for an `href` or `src`, escaped: absolute http(s) only. Writes already refuse other
+/// URLs; this holds for rows that reached the database another way (imports, old data), so a
+/// `javascript:` or `data:` URL never reaches a reader.
+fn safe_url(url: &str) -> Option<String> {
+    bantin_domain::editorial::validate_url("url", url).ok().map(|()| escape(url.trim()))
+}
+
 /// Renders a body as clean HTML: figures with captions, links with `rel="noopener noreferrer"`,
-/// embeds as plain links (no iframes, no scripts).
+/// embeds as plain links (no iframes, no scripts). No HTML is taken from the body: every text is
+/// escaped, so there is no markup to sanitise and rendering is the same every time.
 pub fn body_html(body: &Body) -> String {
     let mut html = String::new();
     for block in &body.0 {
@@ -81,11 +89,10 @@ pub fn body_html(body: &Body) -> String {
                             Mark::Italic => format!("<em>{text}</em>"),
                         };
                     }
-                    match &span.href {
+                    match span.href.as_deref().and_then(safe_url) {
                         Some(href) => {
                             html.push_str(&format!(
-                                "<a href=\"{}\" rel=\"noopener noreferrer\">{text}</a>",
-                                escape(href)
+                                "<a href=\"{href}\" rel=\"noopener noreferrer\">{text}</a>"
                             ));
                         }
                         None => html.push_str(&text),
@@ -98,7 +105,9 @@ pub fn body_html(body: &Body) -> String {
                 html.push_str(&format!("<h{level}>{}</h{level}>", escape(text)));
             }
             Block::Image { src, alt, caption, credit, width, height } => {
-                html.push_str(&figure(src, alt, caption.as_deref(), credit.as_deref(), *width, *height));
+                if let Some(src) = safe_url(src) {
+                    html.push_str(&figure(&src, alt, caption.as_deref(), credit.as_deref(), *width, *height));
+                }
             }
             Block::Quote { text, cite } => {
                 html.push_str(&format!("<blockquote><p>{}</p>", escape(text)));
@@ -116,17 +125,19 @@ pub fn body_html(body: &Body) -> String {
                 html.push_str(&format!("</{tag}>"));
             }
             Block::Embed { provider, url } => {
-                html.push_str(&format!(
-                    "<p><a href=\"{}\" rel=\"noopener noreferrer\">{}</a></p>",
-                    escape(url),
-                    escape(provider)
-                ));
+                if let Some(url) = safe_url(url) {
+                    html.push_str(&format!(
+                        "<p><a href=\"{url}\" rel=\"noopener noreferrer\">{}</a></p>",
+                        escape(provider)
+                    ));
+                }
             }
         }
     }
     html
 }
 
+/// `src` comes escaped from [`safe_url`].
 fn figure(
     src: &str,
     alt: &str,
@@ -135,7 +146,7 @@ fn figure(
     width: Option<u32>,
     height: Option<u32>,
 ) -> String {
-    let mut html = format!("<figure><img src=\"{}\" alt=\"{}\"", escape(src), escape(alt));
+    let mut html = format!("<figure><img src=\"{src}\" alt=\"{}\"", escape(alt));
     if let Some(width) = width {
         html.push_str(&format!(" width=\"{width}\""));
     }
@@ -328,6 +339,53 @@ mod tests {
     use bantin_domain::Span;
 
     use super::*;
+
+    #[test]
+    fn hostile_urls_and_markup_never_reach_the_html() {
+        let hostile_urls = [
+            "javascript:alert(1)",
+            " JaVaScRiPt:alert(1)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "vbscript:msgbox(1)",
+            "//evil.example/x",
+            "https://",
+        ];
+        let mut blocks = Vec::new();
+        for url in hostile_urls {
+            blocks.push(Block::Paragraph {
+                spans: vec![Span { text: "bấm vào".into(), marks: vec![], href: Some(url.into()) }],
+            });
+            blocks.push(Block::Image {
+                src: url.into(),
+                alt: "ảnh".into(),
+                caption: None,
+                credit: None,
+                width: None,
+                height: None,
+            });
+            blocks.push(Block::Embed { provider: "x".into(), url: url.into() });
+        }
+        for text in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "<svg onload=alert(1)>",
+            "<math><mi xlink:href=\"javascript:alert(1)\">",
+            "<iframe src=\"https://evil.example\"></iframe>",
+            "<style>body{display:none}</style>",
+        ] {
+            blocks.push(Block::Paragraph {
+                spans: vec![Span { text: text.into(), marks: vec![], href: None }],
+            });
+            blocks.push(Block::Heading { level: 2, text: text.into() });
+        }
+        let html = body_html(&Body(blocks.clone()));
+        // Every tag is one we write, and none carries an attribute: the hostile markup is text.
+        for tag in html.split('<').skip(1) {
+            let tag = tag.split('>').next().unwrap_or_default();
+            assert!(["p", "/p", "h2", "/h2"].contains(&tag), "unexpected tag <{tag}> in {html}");
+        }
+        assert_eq!(html, body_html(&Body(blocks)), "rendering is deterministic");
+    }
 
     #[test]
     fn escaping_covers_markup_quotes_and_forbidden_controls() {
