@@ -34,7 +34,8 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(middleware::Compress::default())
-                .wrap(middleware::Logger::new("%r %s %b %Dms").log_target("bantin::http"))
+                // The path without its query string: feed readers put tokens in `?token=`.
+                .wrap(middleware::Logger::new("%m %U %s %b %Dms").log_target("bantin::http"))
                 .configure(bantin_api::configure(state.clone()))
         });
         let server = server

@@ -165,3 +165,72 @@ fn sigterm_lets_in_flight_requests_finish_then_exits_cleanly() {
     assert!(log.contains("stopped"), "{log}");
     assert!(http_get(port, "/healthz").is_none(), "nothing answers any more");
 }
+
+#[test]
+fn tokens_and_passwords_never_reach_the_log() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("log.db").display());
+    assert!(run(&["--database-url", &url, "seed", "--count", "20", "--seed", "2"]).status.success());
+    let password = "mật-khẩu-bí-mật-trong-nhật-ký";
+    let mut add = Command::new(BIN)
+        .args([
+            "--database-url",
+            &url,
+            "user",
+            "add",
+            "--email",
+            "log@tin.example",
+            "--role",
+            "editor",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("bantin runs");
+    add.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("write");
+    assert!(add.wait().expect("finishes").success());
+
+    let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    let mut server = Command::new(BIN)
+        .args(["--database-url", &url, "serve", "--bind", &format!("127.0.0.1:{port}")])
+        .env("BANTIN_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline && http_get(port, "/healthz").is_none() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let login = serde_json::json!({
+        "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }",
+        "variables": { "e": "log@tin.example", "p": password }
+    })
+    .to_string();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    write!(
+        stream,
+        "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{login}",
+        login.len()
+    )
+    .expect("writes");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("answer");
+    let body: serde_json::Value =
+        serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap_or_default()).expect("json answer");
+    let access = body["data"]["login"]["accessToken"].as_str().expect("signed in").to_owned();
+    let refresh = body["data"]["login"]["refreshToken"].as_str().expect("refresh token").to_owned();
+    http_get(port, &format!("/feeds/latest.rss?token={access}")).expect("feed answers");
+    http_get(port, "/feeds/latest.rss?token=not-a-valid-token-but-still-a-secret").expect("refusal answers");
+    let _ = server.kill();
+    let _ = server.wait();
+    let mut log = String::new();
+    server.stderr.take().expect("stderr").read_to_string(&mut log).expect("log");
+    assert!(log.contains("/feeds/latest.rss"), "requests are logged: {log}");
+    for secret in [password, access.as_str(), refresh.as_str(), "not-a-valid-token-but-still-a-secret"] {
+        assert!(!log.contains(secret), "a secret reached the log: {secret}");
+    }
+}

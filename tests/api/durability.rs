@@ -162,3 +162,55 @@ async fn many_writers_at_once_lose_nothing_and_never_see_busy() {
         );
     }
 }
+
+/// Runs one statement as the PostgreSQL administrator.
+async fn as_admin(sql: &str) {
+    let admin = Database::connect(crate::helpers::postgres_admin_url()).await.expect("PostgreSQL answers");
+    admin.execute_unprepared(sql).await.expect("admin statement runs");
+    let _ = admin.close().await;
+}
+
+#[actix_web::test]
+async fn while_the_database_is_away_requests_fail_fast_with_503_and_recover_on_their_own() {
+    use std::time::{Duration, Instant};
+    if !on_postgres() {
+        // A SQLite file cannot go away under an open process; the PostgreSQL run covers this.
+        return;
+    }
+    let database = crate::helpers::TestDatabase::create().await;
+    let name = database.postgres_name().expect("a PostgreSQL database").to_owned();
+    let options = bantin_persistence::StoreOptions {
+        acquire_timeout: Duration::from_secs(1),
+        ..bantin_persistence::StoreOptions::default()
+    };
+    let store = bantin_persistence::Store::connect(&database.url, &options).await.expect("opens");
+    store.migrate().await.expect("migrates");
+    Newsroom::new(&store).await;
+    let mut settings = crate::helpers::serve_settings();
+    settings.cache.enabled = false;
+    let app = crate::helpers::spawn_app_on(settings, store, database).await;
+    assert_eq!(app.get("/api/v1/categories").await.0.as_u16(), 200);
+
+    as_admin(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false")).await;
+    as_admin(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+    ))
+    .await;
+    let started = Instant::now();
+    let (status, body) = app.get("/api/v1/categories").await;
+    crate::helpers::assert_error(status, &body, 503, "UNAVAILABLE");
+    assert!(started.elapsed() < Duration::from_secs(5), "failed fast: {:?}", started.elapsed());
+    let response = app.graphql("{ categories { slug } }", serde_json::json!({})).await;
+    assert_eq!(crate::helpers::first_error(&response).0, "UNAVAILABLE", "{response}");
+    assert_eq!(app.get("/healthz").await.0.as_u16(), 503);
+
+    as_admin(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true")).await;
+    let back = Instant::now();
+    loop {
+        if app.get("/api/v1/categories").await.0.as_u16() == 200 {
+            break;
+        }
+        assert!(back.elapsed() < Duration::from_secs(15), "the server did not recover by itself");
+        actix_web::rt::time::sleep(Duration::from_millis(200)).await;
+    }
+}

@@ -40,7 +40,7 @@ pub fn on_postgres() -> bool {
 }
 
 /// The PostgreSQL server tests create their databases on.
-fn postgres_admin_url() -> String {
+pub fn postgres_admin_url() -> String {
     std::env::var("BANTIN_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
@@ -71,6 +71,13 @@ impl TestDatabase {
         let base = postgres_admin_url();
         let server = base.rsplit_once('/').map_or(base.as_str(), |(server, _)| server);
         TestDatabase { url: format!("{server}/{name}"), _dir: None, postgres_name: Some(name) }
+    }
+}
+
+impl TestDatabase {
+    /// The PostgreSQL database's name (`None` on SQLite).
+    pub fn postgres_name(&self) -> Option<&str> {
+        self.postgres_name.as_deref()
     }
 }
 
@@ -188,6 +195,11 @@ pub async fn spawn_app_with(settings: ServeSettings) -> TestApp {
         bantin::telemetry::init("debug");
     }
     let (store, database) = fresh_store().await;
+    spawn_app_on(settings, store, database).await
+}
+
+/// The application on a store the test opened itself.
+pub async fn spawn_app_on(settings: ServeSettings, store: Store, database: TestDatabase) -> TestApp {
     let app = Application::build(&settings, store.clone()).expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());

@@ -40,6 +40,7 @@ pub mod code {
 }
 
 const INTERNAL_MESSAGE: &str = "internal error; it has been logged";
+const UNAVAILABLE_MESSAGE: &str = "the database is not answering right now; try again in a moment";
 
 /// An error on its way to a REST client.
 #[derive(Debug)]
@@ -102,6 +103,10 @@ impl From<Error> for ApiError {
             }
             Error::SlugTaken(_) => ApiError::new(StatusCode::CONFLICT, code::SLUG_TAKEN, err.to_string()),
             Error::Forbidden(message) => ApiError::new(StatusCode::FORBIDDEN, code::FORBIDDEN, message),
+            Error::Unavailable(detail) => {
+                tracing::warn!(error.detail = %detail, "database unavailable");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code::UNAVAILABLE, UNAVAILABLE_MESSAGE)
+            }
             Error::Unexpected(detail) => {
                 tracing::error!(error.detail = %detail, "request failed");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, INTERNAL_MESSAGE)
@@ -110,7 +115,6 @@ impl From<Error> for ApiError {
     }
 }
 
-/// The GraphQL form of a domain error: `extensions.code` set, internals kept in the logs.
 /// A GraphQL error with `extensions.code`, for refusals made before the schema runs.
 pub(crate) fn server_error(message: impl Into<String>, code: &'static str) -> async_graphql::ServerError {
     use async_graphql::ErrorExtensions;
@@ -119,6 +123,7 @@ pub(crate) fn server_error(message: impl Into<String>, code: &'static str) -> as
         .into_server_error(async_graphql::Pos::default())
 }
 
+/// The GraphQL form of a domain error: `extensions.code` set, internals kept in the logs.
 pub fn graphql_error(err: Error) -> async_graphql::Error {
     use async_graphql::ErrorExtensions;
     let (code, message) = match &err {
@@ -140,6 +145,10 @@ pub fn graphql_error(err: Error) -> async_graphql::Error {
             });
         }
         Error::Forbidden(message) => (code::FORBIDDEN, message.clone()),
+        Error::Unavailable(detail) => {
+            tracing::warn!(error.detail = %detail, "database unavailable");
+            (code::UNAVAILABLE, UNAVAILABLE_MESSAGE.to_owned())
+        }
         Error::Unexpected(detail) => {
             tracing::error!(error.detail = %detail, "graphql resolver failed");
             (code::INTERNAL_SERVER_ERROR, INTERNAL_MESSAGE.to_owned())

@@ -30,7 +30,12 @@ pub enum Error {
     #[error("{0}")]
     Forbidden(String),
 
-    /// A failure the caller cannot fix (database down, corrupt row). Its chain goes to the logs,
+    /// The database cannot be reached right now (connection refused, pool exhausted); the same
+    /// request may succeed in a moment.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+
+    /// A failure the caller cannot fix (a corrupt row, a bug). Its chain goes to the logs,
     /// never to clients.
     #[error("unexpected: {0}")]
     Unexpected(String),

@@ -14,8 +14,20 @@ use crate::entity::{article, author, category, tag};
 pub(crate) fn db_err(context: &'static str) -> impl FnOnce(DbErr) -> Error {
     move |err| match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(detail)) => Error::Conflict(format!("{context}: {detail}")),
+        _ if unreachable_database(&err) => Error::Unavailable(format!("{context}: {err}")),
         _ => Error::Unexpected(format!("{context}: {err}")),
     }
+}
+
+/// Whether `err` says the database cannot be reached (rather than that a statement failed).
+fn unreachable_database(err: &DbErr) -> bool {
+    use sea_orm::{RuntimeErr, sqlx::Error as Sqlx};
+    let sqlx = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    matches!(sqlx.as_ref(), Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Tls(_))
 }
 
 /// Timestamps are stored at whole seconds: keyset cursors compare them exactly, and SQLite
