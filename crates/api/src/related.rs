@@ -12,8 +12,12 @@ use crate::AppState;
 /// Entries kept before the cache starts over; each is one short list.
 const CAPACITY: usize = 10_000;
 
-/// (article, how many) → (content version it was ranked at, the list).
-type Entries = HashMap<(ArticleId, u32), (u64, Vec<Article>)>;
+/// The lists ranked at one content version: (article, how many) → the list.
+#[derive(Default)]
+struct Entries {
+    version: u64,
+    lists: HashMap<(ArticleId, u32), Vec<Article>>,
+}
 
 #[derive(Default)]
 pub struct RelatedCache {
@@ -23,15 +27,21 @@ pub struct RelatedCache {
 impl RelatedCache {
     fn get(&self, key: (ArticleId, u32), version: u64) -> Option<Vec<Article>> {
         let entries = self.entries.lock().ok()?;
-        entries.get(&key).filter(|(v, _)| *v == version).map(|(_, list)| list.clone())
+        (entries.version == version).then(|| entries.lists.get(&key).cloned()).flatten()
     }
 
     fn put(&self, key: (ArticleId, u32), version: u64, list: Vec<Article>) {
         if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CAPACITY {
-                entries.clear();
+            if version < entries.version {
+                return; // Ranked before a change that another request has already seen.
             }
-            entries.insert(key, (version, list));
+            // Lists from an older version are never read again: drop them now rather than hold
+            // them until the map is full (under steady writes that was most of its memory).
+            if version > entries.version || entries.lists.len() >= CAPACITY {
+                entries.lists.clear();
+                entries.version = version;
+            }
+            entries.lists.insert(key, list);
         }
     }
 }
@@ -70,4 +80,27 @@ pub(crate) async fn public(state: &AppState, article: &Article, limit: u32) -> R
 /// The same list with each ranked item's score parts (for editors tuning the weights).
 pub(crate) async fn explained(state: &AppState, article: &Article, limit: u32) -> Result<Vec<RelatedItem>> {
     state.content.related(article, limit, &state.config.related, Visibility::public_now()).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_newer_version_drops_every_older_list_and_a_late_older_one_is_ignored() {
+        let cache = RelatedCache::default();
+        cache.put((ArticleId(1), 6), 1, Vec::new());
+        cache.put((ArticleId(2), 6), 1, Vec::new());
+        assert!(cache.get((ArticleId(1), 6), 1).is_some());
+        cache.put((ArticleId(3), 6), 2, Vec::new());
+        assert_eq!(
+            cache.entries.lock().map(|e| e.lists.len()).unwrap_or_default(),
+            1,
+            "older lists are gone"
+        );
+        assert!(cache.get((ArticleId(1), 6), 1).is_none());
+        cache.put((ArticleId(1), 6), 1, Vec::new());
+        assert!(cache.get((ArticleId(1), 6), 1).is_none(), "a list ranked before the change is not kept");
+        assert!(cache.get((ArticleId(3), 6), 2).is_some());
+    }
 }
