@@ -31,7 +31,7 @@ use crate::{AppState, error::ApiError};
 /// The header naming what a response depends on, so that a CDN can purge precisely (Fastly's
 /// name; others read `Cache-Tag`, which a CDN's configuration can map).
 pub const SURROGATE_KEY: &str = "surrogate-key";
-/// The key every GraphQL answer carries.
+/// The key every GraphQL answer carries besides what it shows (to purge all of GraphQL at once).
 pub const GRAPHQL_KEY: &str = "graphql";
 
 /// The key every response carries: purging it empties a CDN of bantin's answers (taxonomy
@@ -44,12 +44,32 @@ pub(crate) fn surrogate_keys<'a>(
     lists: &[String],
     articles: impl IntoIterator<Item = &'a Article>,
 ) -> String {
-    let mut keys: Vec<String> = lists.to_vec();
-    keys.extend(articles.into_iter().map(|a| format!("article-{}", a.id)));
-    keys.sort_unstable();
-    keys.dedup();
-    keys.insert(0, CONTENT_KEY.to_owned());
-    keys.join(" ")
+    let shown = ShownKeys::default();
+    shown.lists(lists.iter().cloned());
+    shown.articles(articles);
+    shown.header()
+}
+
+/// What one answer shows, gathered while it is built: GraphQL resolves each part on its own.
+#[derive(Default)]
+pub struct ShownKeys(Mutex<std::collections::BTreeSet<String>>);
+
+impl ShownKeys {
+    pub(crate) fn articles<'a>(&self, articles: impl IntoIterator<Item = &'a Article>) {
+        self.lists(articles.into_iter().map(|a| format!("article-{}", a.id)));
+    }
+
+    pub(crate) fn lists(&self, keys: impl IntoIterator<Item = String>) {
+        if let Ok(mut shown) = self.0.lock() {
+            shown.extend(keys);
+        }
+    }
+
+    /// The header value: [`CONTENT_KEY`] first, then every key once.
+    pub(crate) fn header(&self) -> String {
+        let shown = self.0.lock().map(|keys| keys.iter().cloned().collect::<Vec<_>>()).unwrap_or_default();
+        std::iter::once(CONTENT_KEY.to_owned()).chain(shown).collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// The key of a public list narrowed by `filter`: a new article there changes it.

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use bantin_domain::{Article, ArticleId, ContentReader};
 
-use crate::http_cache::{CONTENT_KEY, GRAPHQL_KEY};
+use crate::http_cache::CONTENT_KEY;
 
 pub struct PurgeHook {
     url: Option<String>,
@@ -43,8 +43,8 @@ impl PurgeHook {
     }
 }
 
-/// What an article's public face may appear in: itself, the lists it belongs to, search,
-/// related lists and GraphQL answers.
+/// What an article's public face may appear in: itself, the lists it belongs to, search and
+/// related lists (REST, feeds and GraphQL answers all name these).
 pub(crate) async fn article_keys(content: &dyn ContentReader, article: &Article) -> BTreeSet<String> {
     let id: ArticleId = article.id;
     let mut keys: BTreeSet<String> = [
@@ -53,7 +53,6 @@ pub(crate) async fn article_keys(content: &dyn ContentReader, article: &Article)
         "latest".to_owned(),
         "search".to_owned(),
         "related".to_owned(),
-        GRAPHQL_KEY.to_owned(),
     ]
     .into();
     // Tag and author pages list it too. A failed read only makes the purge coarser.

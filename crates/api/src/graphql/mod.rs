@@ -91,6 +91,14 @@ pub(crate) fn page_complexity(first: Option<i32>, child_complexity: usize) -> us
     first.saturating_mul(child_complexity)
 }
 
+/// Records, for the answer's `Surrogate-Key`, the lists and articles a resolver shows.
+pub(crate) fn note_shown(ctx: &Context<'_>, lists: Vec<String>, articles: &[bantin_domain::Article]) {
+    if let Some(shown) = ctx.data_opt::<std::sync::Arc<crate::http_cache::ShownKeys>>() {
+        shown.lists(lists);
+        shown.articles(articles);
+    }
+}
+
 /// Runs one page of an article list, keeping what `totalCount` needs to count the same set.
 pub(crate) async fn article_page(
     ctx: &Context<'_>,
@@ -103,6 +111,7 @@ pub(crate) async fn article_page(
         .map_err(graphql_error)?;
     let state = ctx.data::<AppState>()?;
     let page = state.content.articles(&filter, &request, visibility).await.map_err(graphql_error)?;
+    note_shown(ctx, crate::http_cache::list_key(&filter), &page.items);
     let loader = PageLoader::new(state.content.clone(), &page.items);
     Ok(ArticleConnection { page, had_cursor: request.after.is_some(), filter, visibility, loader })
 }
@@ -177,14 +186,17 @@ async fn read_capped(
 
 /// A GraphQL answer as HTTP. Answers with errors are never kept by any cache: an error may be
 /// passing (a database hiccup) and is cheap to give again.
-fn to_http(response: &async_graphql::Response) -> Result<(HttpResponse, web::Bytes), ApiError> {
+fn to_http(
+    response: &async_graphql::Response,
+    shown: &crate::http_cache::ShownKeys,
+) -> Result<(HttpResponse, web::Bytes), ApiError> {
     let body = web::Bytes::from(serde_json::to_vec(response).map_err(|err| {
         ApiError::from(bantin_domain::Error::Unexpected(format!("serialising a GraphQL response: {err}")))
     })?);
     let mut http = HttpResponse::Ok();
     http.content_type("application/json");
-    // GraphQL answers are purged as a whole: which articles one shows is not tracked.
-    http.insert_header((crate::http_cache::SURROGATE_KEY, crate::http_cache::GRAPHQL_KEY));
+    shown.lists([crate::http_cache::GRAPHQL_KEY.to_owned()]);
+    http.insert_header((crate::http_cache::SURROGATE_KEY, shown.header()));
     if response.is_err() {
         http.insert_header((header::CACHE_CONTROL, "no-store"));
     }
@@ -202,7 +214,8 @@ async fn execute(
     method: actix_web::http::Method,
     exact_body: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
-    let refuse = |err| Ok(to_http(&async_graphql::Response::from_errors(vec![err]))?.0);
+    let shown = std::sync::Arc::new(crate::http_cache::ShownKeys::default());
+    let refuse = |err| Ok(to_http(&async_graphql::Response::from_errors(vec![err]), &shown)?.0);
     if let Err(err) = state.persisted_queries.apply(&mut request) {
         return refuse(err);
     }
@@ -247,7 +260,7 @@ async fn execute(
         rendering = Some(cache.begin(content));
     }
     let schema = schemas.for_caller(&caller);
-    let running = schema.execute(request.data(caller));
+    let running = schema.execute(request.data(caller).data(shown.clone()));
     let response = match actix_web::rt::time::timeout(limits.timeout, running).await {
         Ok(response) => response,
         Err(_) => {
@@ -258,7 +271,7 @@ async fn execute(
             ));
         }
     };
-    let (answer, body) = to_http(&response)?;
+    let (answer, body) = to_http(&response, &shown)?;
     match (cache_key, rendering) {
         (Some(key), Some(rendering)) if response.is_ok() => {
             let (head, _) = answer.into_parts();

@@ -21,7 +21,6 @@ use crate::{
     auth::{Claims, hash_opaque_token, new_opaque_token, verify_password},
     caller::Caller,
     error::{code, graphql_error},
-    http_cache::GRAPHQL_KEY,
     purge,
 };
 
@@ -674,7 +673,7 @@ impl NewsroomMutation {
             }
         }
         state.newsroom.set_related_pins(id, &pinned).await.map_err(graphql_error)?;
-        state.purge.purge([format!("article-{id}"), "related".to_owned(), GRAPHQL_KEY.to_owned()].into());
+        state.purge.purge([format!("article-{id}"), "related".to_owned()].into());
         let article = state
             .newsroom
             .article_by_id(id)

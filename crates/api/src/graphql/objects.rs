@@ -162,6 +162,7 @@ impl ArticleObject {
         let limit = crate::related::limit(Some(i64::from(first)), "first").map_err(graphql_error)?;
         let state = ctx.data::<AppState>()?;
         let related = crate::related::public(state, &self.article, limit).await.map_err(graphql_error)?;
+        super::note_shown(ctx, vec!["related".to_owned()], &related);
         Ok(ArticleObject::list(state, related))
     }
 

@@ -59,6 +59,9 @@ impl ContentQuery {
         } else {
             state.content.article_by_slug(&slug, Visibility::public_now()).await.map_err(graphql_error)?
         };
+        if let Some(article) = &found {
+            super::note_shown(ctx, Vec::new(), std::slice::from_ref(article));
+        }
         Ok(found.and_then(|article| ArticleObject::list(state, vec![article]).pop()))
     }
 

@@ -101,6 +101,7 @@ impl SearchQueryRoot {
         };
         let page = search::run(state.content.as_ref(), request).await.map_err(graphql_error)?;
         let articles: Vec<_> = page.hits.iter().map(|h| h.article.clone()).collect();
+        super::note_shown(ctx, vec!["search".to_owned()], &articles);
         let nodes = ArticleObject::list(state, articles);
         let start_cursor = page.hits.first().map(|h| h.cursor.clone());
         let end_cursor = page.hits.last().map(|h| h.cursor.clone());
