@@ -91,8 +91,10 @@ async fn malformed_graphql_requests_are_400_not_500() {
     // A syntax error in the document is a GraphQL error, reported in the response.
     let response = app.graphql("{ publication { name ", json!({})).await;
     assert!(response["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()), "{response}");
+    assert_eq!(response["errors"][0]["extensions"]["code"], "GRAPHQL_PARSE_FAILED", "{response}");
     let response = app.graphql("{ nonsense }", json!({})).await;
     assert!(response["errors"].is_array() && response.get("data").is_none_or(|d| d.is_null()), "{response}");
+    assert_eq!(response["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "{response}");
 }
 
 #[actix_web::test]

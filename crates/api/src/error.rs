@@ -32,6 +32,9 @@ pub mod code {
     pub const HEADERS_TOO_LARGE: &str = "HEADERS_TOO_LARGE";
     /// GraphQL: the document is over a shape limit (aliases, root fields).
     pub const QUERY_LIMIT: &str = "QUERY_LIMIT";
+    /// GraphQL: the document does not parse, or does not fit the schema (Apollo's codes).
+    pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
     /// GraphQL: the operation ran past the execution timeout.
     pub const TIMEOUT: &str = "TIMEOUT";
     /// GraphQL's conventional code for invalid arguments.

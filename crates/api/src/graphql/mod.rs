@@ -225,6 +225,7 @@ async fn execute(
     let limits = state.config.graphql;
     // A document that does not parse is reported by the schema, with its position.
     let mut mutation = false;
+    let parsed = request.parsed_query().is_ok();
     if let Ok(document) = request.parsed_query() {
         if let Err(message) = shape::check(document, limits.shape) {
             return refuse(server_error(message, code::QUERY_LIMIT));
@@ -261,7 +262,7 @@ async fn execute(
     }
     let schema = schemas.for_caller(&caller);
     let running = schema.execute(request.data(caller).data(shown.clone()));
-    let response = match actix_web::rt::time::timeout(limits.timeout, running).await {
+    let mut response = match actix_web::rt::time::timeout(limits.timeout, running).await {
         Ok(response) => response,
         Err(_) => {
             let seconds = limits.timeout.as_secs_f64();
@@ -271,6 +272,7 @@ async fn execute(
             ));
         }
     };
+    name_uncoded_errors(&mut response, parsed);
     let (answer, body) = to_http(&response, &shown)?;
     match (cache_key, rendering) {
         (Some(key), Some(rendering)) if response.is_ok() => {
@@ -282,6 +284,27 @@ async fn execute(
             Ok(answer)
         }
         _ => Ok(answer),
+    }
+}
+
+/// Gives every error async-graphql raised itself (syntax, validation, its depth and complexity
+/// limits) an `extensions.code`, as our own errors have, so clients can branch on codes alone.
+fn name_uncoded_errors(response: &mut async_graphql::Response, parsed: bool) {
+    for error in &mut response.errors {
+        if error.extensions.as_ref().is_some_and(|extensions| extensions.get("code").is_some()) {
+            continue;
+        }
+        let code = if !parsed {
+            code::GRAPHQL_PARSE_FAILED
+        } else if error.message.starts_with("Query is too complex")
+            || error.message.starts_with("Query is nested too deep")
+            || error.message.contains("directives")
+        {
+            code::QUERY_LIMIT
+        } else {
+            code::GRAPHQL_VALIDATION_FAILED
+        };
+        error.extensions.get_or_insert_with(Default::default).set("code", code);
     }
 }
 
