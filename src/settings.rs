@@ -343,7 +343,9 @@ pub struct CacheSettings {
         env = "BANTIN_CACHE",
         default_value = "on",
         value_parser = clap::builder::BoolishValueParser::new(),
-        action = clap::ArgAction::Set
+        action = clap::ArgAction::Set,
+        value_name = "on|off",
+        hide_possible_values = true
     )]
     pub enabled: bool,
 
