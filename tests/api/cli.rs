@@ -46,22 +46,8 @@ fn seed_migrate_and_serve_work_from_the_command_line() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("nothing seeded"));
     assert!(run(&["--database-url", &url, "migrate"]).status.success());
 
-    let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
-    let mut server = Command::new(BIN)
-        .args(["--database-url", &url, "serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("BANTIN_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server starts");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut answer = None;
-    while Instant::now() < deadline && answer.is_none() {
-        answer = http_get(port, "/api/v1/latest?limit=3");
-        if answer.is_none() {
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
+    let (mut server, port) = serve(&url, "warn", &[], Stdio::null());
+    let answer = http_get(port, "/api/v1/latest?limit=3");
     let _ = server.kill();
     let _ = server.wait();
     let answer = answer.expect("the server answered");
@@ -71,30 +57,9 @@ fn seed_migrate_and_serve_work_from_the_command_line() {
 
 #[test]
 fn user_add_creates_an_account_from_a_password_on_stdin() {
-    use std::io::Write;
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("users.db").display());
-    let add = |email: &str, role: &str, password: &str| {
-        let mut child = Command::new(BIN)
-            .args([
-                "--database-url",
-                &url,
-                "user",
-                "add",
-                "--email",
-                email,
-                "--role",
-                role,
-                "--password-stdin",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("bantin runs");
-        child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("write");
-        child.wait_with_output().expect("finishes")
-    };
+    let add = |email: &str, role: &str, password: &str| add_user(&url, email, role, password);
     let created = add("Chief@Tin.Example", "admin", "mật-khẩu-rất-dài-2026");
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     let duplicate = add("chief@tin.example", "admin", "mật-khẩu-rất-dài-2026");
@@ -104,6 +69,40 @@ fn user_add_creates_an_account_from_a_password_on_stdin() {
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12"));
     let bad_role = add("x@tin.example", "chief", "mật-khẩu-rất-dài-2026");
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("admin, editor or writer"));
+}
+
+/// Starts `bantin serve` on a free port (`extra` after `serve`, logging at `log` to `stderr`)
+/// and waits until it answers.
+fn serve(url: &str, log: &str, extra: &[&str], stderr: Stdio) -> (std::process::Child, u16) {
+    let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    let bind = format!("127.0.0.1:{port}");
+    let server = Command::new(BIN)
+        .args(["--database-url", url, "serve", "--bind", &bind])
+        .args(extra)
+        .env("BANTIN_LOG", log)
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("server starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline && http_get(port, "/healthz").is_none() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, port)
+}
+
+/// `bantin user add`, the password on stdin.
+fn add_user(url: &str, email: &str, role: &str, password: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .args(["--database-url", url, "user", "add", "--email", email, "--role", role, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bantin runs");
+    child.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("write");
+    child.wait_with_output().expect("finishes")
 }
 
 /// A minimal HTTP/1.1 GET over a blocking socket, so this test needs no async runtime.
@@ -123,18 +122,7 @@ fn sigterm_lets_in_flight_requests_finish_then_exits_cleanly() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("stop.db").display());
     assert!(run(&["--database-url", &url, "seed", "--count", "300", "--seed", "5"]).status.success());
-    let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
-    let mut server = Command::new(BIN)
-        .args(["--database-url", &url, "serve", "--bind", &format!("127.0.0.1:{port}"), "--cache", "off"])
-        .env("BANTIN_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline && http_get(port, "/healthz").is_none() {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (mut server, port) = serve(&url, "info", &["--cache", "off"], Stdio::piped());
     // A request is being served when the signal comes.
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
     stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
@@ -173,38 +161,9 @@ fn tokens_and_passwords_never_reach_the_log() {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("log.db").display());
     assert!(run(&["--database-url", &url, "seed", "--count", "20", "--seed", "2"]).status.success());
     let password = "mật-khẩu-bí-mật-trong-nhật-ký";
-    let mut add = Command::new(BIN)
-        .args([
-            "--database-url",
-            &url,
-            "user",
-            "add",
-            "--email",
-            "log@tin.example",
-            "--role",
-            "editor",
-            "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("bantin runs");
-    add.stdin.take().expect("stdin").write_all(format!("{password}\n").as_bytes()).expect("write");
-    assert!(add.wait().expect("finishes").success());
+    assert!(add_user(&url, "log@tin.example", "editor", password).status.success());
 
-    let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
-    let mut server = Command::new(BIN)
-        .args(["--database-url", &url, "serve", "--bind", &format!("127.0.0.1:{port}")])
-        .env("BANTIN_LOG", "debug")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline && http_get(port, "/healthz").is_none() {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (mut server, port) = serve(&url, "debug", &[], Stdio::piped());
     let login = serde_json::json!({
         "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken refreshToken } }",
         "variables": { "e": "log@tin.example", "p": password }

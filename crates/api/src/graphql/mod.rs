@@ -160,26 +160,22 @@ async fn read_capped(
             ));
         }
     };
+    let inflate_error = |err| match err {
+        inflate::Error::TooLarge => too_large(),
+        inflate::Error::Corrupt(err) => ApiError::bad_request(format!("the gzip body is corrupt: {err}")),
+    };
     let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
     while let Some(chunk) = payload.next().await {
         let chunk =
             chunk.map_err(|err| ApiError::bad_request(format!("could not read the request body: {err}")))?;
         match &mut gzip {
-            Some(inflater) => inflater.write(&chunk).map_err(|err| match err {
-                inflate::Error::TooLarge => too_large(),
-                inflate::Error::Corrupt(err) => {
-                    ApiError::bad_request(format!("the gzip body is corrupt: {err}"))
-                }
-            })?,
+            Some(inflater) => inflater.write(&chunk).map_err(inflate_error)?,
             None if body.len() + chunk.len() > limit => return Err(too_large()),
             None => body.extend_from_slice(&chunk),
         }
     }
     match gzip {
-        Some(inflater) => inflater.finish().map_err(|err| match err {
-            inflate::Error::TooLarge => too_large(),
-            inflate::Error::Corrupt(err) => ApiError::bad_request(format!("the gzip body is corrupt: {err}")),
-        }),
+        Some(inflater) => inflater.finish().map_err(inflate_error),
         None => Ok(body.freeze()),
     }
 }
@@ -225,8 +221,9 @@ async fn execute(
     let limits = state.config.graphql;
     // A document that does not parse is reported by the schema, with its position.
     let mut mutation = false;
-    let parsed = request.parsed_query().is_ok();
+    let mut parsed = false;
     if let Ok(document) = request.parsed_query() {
+        parsed = true;
         if let Err(message) = shape::check(document, limits.shape) {
             return refuse(server_error(message, code::QUERY_LIMIT));
         }

@@ -61,6 +61,16 @@ fn article_id(id: &ID) -> Result<ArticleId> {
         .map_err(|_| graphql_error(Error::invalid("id", format!("'{}' is not an article id", id.as_str()))))
 }
 
+/// The article with this id in any status, or `NOT_FOUND`.
+async fn existing_article(state: &AppState, id: ArticleId) -> Result<Article> {
+    state
+        .newsroom
+        .article_by_id(id)
+        .await
+        .map_err(graphql_error)?
+        .ok_or_else(|| graphql_error(Error::not_found("article", id.to_string())))
+}
+
 /// Checks `action` on `article` for the signed-in user. A writer asking about someone else's
 /// article is told it does not exist, as for any article they may not see.
 async fn authorized_article(
@@ -69,13 +79,7 @@ async fn authorized_article(
     action: Action,
 ) -> Result<(Article, bantin_domain::UserId)> {
     let (user, role) = signed_in(ctx)?;
-    let state = state(ctx)?;
-    let article = state
-        .newsroom
-        .article_by_id(id)
-        .await
-        .map_err(graphql_error)?
-        .ok_or_else(|| graphql_error(Error::not_found("article", id.to_string())))?;
+    let article = existing_article(state(ctx)?, id).await?;
     let own = article.created_by == Some(user);
     if role == Role::Writer && !own {
         return Err(graphql_error(Error::not_found("article", id.to_string())));
@@ -674,12 +678,7 @@ impl NewsroomMutation {
         }
         state.newsroom.set_related_pins(id, &pinned).await.map_err(graphql_error)?;
         state.purge.purge([format!("article-{id}"), "related".to_owned()].into());
-        let article = state
-            .newsroom
-            .article_by_id(id)
-            .await
-            .map_err(graphql_error)?
-            .ok_or_else(|| graphql_error(Error::not_found("article", id.to_string())))?;
+        let article = existing_article(state, id).await?;
         let related =
             crate::related::public(state, &article, crate::rest::MAX_RELATED).await.map_err(graphql_error)?;
         Ok(ArticleObject::list(state, related))

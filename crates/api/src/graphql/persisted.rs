@@ -8,7 +8,7 @@ use std::sync::Arc;
 use async_graphql::{ServerError, Value};
 use sha2::{Digest, Sha256};
 
-use crate::error::{code, server_error as error};
+use crate::error::{code, server_error};
 
 /// Documents kept, at most; each is one query text.
 const CAPACITY: u64 = 10_000;
@@ -28,24 +28,27 @@ impl PersistedQueries {
     pub fn apply(&self, request: &mut async_graphql::Request) -> Result<(), ServerError> {
         let Some(extension) = request.extensions.0.get("persistedQuery") else { return Ok(()) };
         let Value::Object(extension) = extension else {
-            return Err(error("extensions.persistedQuery must be an object", code::BAD_USER_INPUT));
+            return Err(server_error("extensions.persistedQuery must be an object", code::BAD_USER_INPUT));
         };
         if extension.get("version") != Some(&Value::from(1)) {
-            return Err(error("extensions.persistedQuery.version must be 1", code::BAD_USER_INPUT));
+            return Err(server_error("extensions.persistedQuery.version must be 1", code::BAD_USER_INPUT));
         }
         let Some(Value::String(hash)) = extension.get("sha256Hash") else {
-            return Err(error("extensions.persistedQuery.sha256Hash must be a string", code::BAD_USER_INPUT));
+            return Err(server_error(
+                "extensions.persistedQuery.sha256Hash must be a string",
+                code::BAD_USER_INPUT,
+            ));
         };
         let hash = hash.to_ascii_lowercase();
         if request.query.is_empty() {
-            let query = self.0.get(&hash).ok_or_else(|| error("PersistedQueryNotFound", NOT_FOUND))?;
+            let query = self.0.get(&hash).ok_or_else(|| server_error("PersistedQueryNotFound", NOT_FOUND))?;
             request.query = query.to_string();
             return Ok(());
         }
         let digest = Sha256::digest(request.query.as_bytes());
         let actual: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         if actual != hash {
-            return Err(error(
+            return Err(server_error(
                 "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query",
                 code::BAD_USER_INPUT,
             ));
