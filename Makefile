@@ -5,6 +5,9 @@ SHELL := /bin/bash
 DATABASE_URL ?= sqlite://data/bantin.db?mode=rwc
 BIND ?= 127.0.0.1:8080
 DEMO_ARTICLES ?= 500
+# Trying every README request in a row is more than the release default of 60 a minute.
+RATE_LIMIT_ANONYMOUS ?= 600
+RATE_LIMIT_BURST ?= 300
 BIN := target/debug/bantin
 # The PostgreSQL server the suite's second run creates its databases on (one per test, dropped after).
 PG_TEST_HOST ?= 127.0.0.1
@@ -22,7 +25,7 @@ build: ## Build the server (debug)
 run: build ## Build, seed demo content into data/ when empty, and serve on $(BIND)
 	@mkdir -p data
 	$(BIN) --database-url '$(DATABASE_URL)' seed --count $(DEMO_ARTICLES) --if-empty
-	$(BIN) --database-url '$(DATABASE_URL)' serve --bind $(BIND)
+	$(BIN) --database-url '$(DATABASE_URL)' serve --bind $(BIND) --rate-limit-anonymous $(RATE_LIMIT_ANONYMOUS) --rate-limit-burst $(RATE_LIMIT_BURST)
 
 test: check-deps ## Run every test: unit, integration over HTTP on SQLite, then on PostgreSQL
 	cargo test --workspace --all-targets
