@@ -1,12 +1,18 @@
 //! Sign-in, sessions, and every way a token can be wrong.
 
-use bantin_api::auth::{Claims, JwtAlgorithm, JwtKey, KeySet};
+use bantin_api::auth::{Claims, JwtAlgorithm, JwtKey, KeySet, MAX_TOKEN_BYTES, TOKEN_EXPIRED, TOKEN_INVALID};
 use bantin_domain::Role;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{TimeDelta, Utc};
-use serde_json::json;
+use jsonwebtoken::{Algorithm, EncodingKey};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use serde_json::{Value, json};
+use tempfile::TempDir;
 
-use crate::helpers::{PASSWORD, TEST_JWT_SECRET, assert_error, desk, first_error, spawn_app};
+use crate::helpers::{
+    CREATE, Desk, PASSWORD, TEST_JWT_SECRET, TestApp, assert_error, desk, desk_with, first_error,
+    partner_token, serve_settings, spawn_app,
+};
 
 const ME: &str = "{ me { email role authorSlug } }";
 
@@ -223,4 +229,310 @@ async fn tokens_signed_with_a_previous_key_verify_during_a_rotation() {
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).expect("b64")).expect("json");
     assert_eq!(header["kid"], "k2");
     assert_eq!(header["alg"], "HS256");
+}
+
+/// The Ed25519 example key of RFC 8410 §10.3 (public: §10.1). Published; test use only.
+const ED_PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
+MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC
+-----END PRIVATE KEY-----
+";
+const ED_PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
+MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=
+-----END PUBLIC KEY-----
+";
+
+fn b64(value: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(value.to_string())
+}
+
+/// Part `index` of a JWT (0 header, 1 claims), decoded.
+fn token_part(token: &str, index: usize) -> Value {
+    let part = token.split('.').nth(index).expect("a JWT part");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).expect("base64url")).expect("JSON")
+}
+
+/// Signs a header and claims exactly as given, so a token can break rules `KeySet::sign` enforces.
+fn forge(header: &Value, claims: &Value, algorithm: Algorithm, key: &EncodingKey) -> String {
+    let message = format!("{}.{}", b64(header), b64(claims));
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), key, algorithm).expect("signs");
+    format!("{message}.{signature}")
+}
+
+/// Counts that any write a refused request could make would move. Read straight from the
+/// database, so no cache or API filter can hide a write.
+const STORED: [(&str, &str); 11] = [
+    ("articles", "SELECT COUNT(*) FROM articles"),
+    ("sum of article revisions", "SELECT COALESCE(SUM(revision), 0) FROM articles"),
+    ("article revisions", "SELECT COUNT(*) FROM article_revisions"),
+    ("article changes", "SELECT COUNT(*) FROM article_changes"),
+    ("tags", "SELECT COUNT(*) FROM tags"),
+    ("users", "SELECT COUNT(*) FROM users"),
+    ("disabled users", "SELECT COUNT(*) FROM users WHERE disabled"),
+    ("refresh tokens", "SELECT COUNT(*) FROM refresh_tokens"),
+    ("live refresh tokens", "SELECT COUNT(*) FROM refresh_tokens WHERE revoked_at IS NULL"),
+    ("partner tokens", "SELECT COUNT(*) FROM partner_tokens"),
+    ("live partner tokens", "SELECT COUNT(*) FROM partner_tokens WHERE revoked_at IS NULL"),
+];
+
+async fn stored(database: &DatabaseConnection) -> Vec<(&'static str, i64)> {
+    let columns: Vec<String> = STORED.iter().map(|(_, query)| format!("({query})")).collect();
+    let sql = format!("SELECT {}", columns.join(", "));
+    let row = database
+        .query_one_raw(Statement::from_string(database.get_database_backend(), sql))
+        .await
+        .expect("counts read")
+        .expect("a row");
+    STORED
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (*name, row.try_get_by_index::<i64>(i).expect("a count")))
+        .collect()
+}
+
+/// How a hostile credential reaches the server.
+enum Attempt {
+    /// `createArticle` with this bearer token, or with no Authorization header at all.
+    Write(Option<String>),
+    /// The `refresh` mutation with this refresh token.
+    Refresh(String),
+    /// The full-text feed with this token as `?token=`, as feed readers send it.
+    Feed(String),
+}
+
+impl Attempt {
+    async fn send(&self, app: &TestApp) -> (u16, Value) {
+        let draft = json!({ "input": { "title": "Tin giả danh tòa soạn", "category": "thoi-su" } });
+        match self {
+            Attempt::Write(None) => (200, app.graphql(CREATE, draft).await),
+            Attempt::Write(Some(token)) => {
+                let (status, body) = app.graphql_as(token, CREATE, draft).await;
+                (status.as_u16(), body)
+            }
+            Attempt::Refresh(token) => (200, app.graphql(REFRESH, json!({ "t": token })).await),
+            Attempt::Feed(token) => {
+                let (status, body) = app.get(&format!("/feeds/latest.json?token={token}")).await;
+                (status.as_u16(), body)
+            }
+        }
+    }
+}
+
+const REFRESH: &str =
+    "mutation($t: String!) { refresh(refreshToken: $t) { accessToken refreshToken user { email } } }";
+
+/// A server signing with `algorithm` (HS256 with the test secret, or EdDSA with the RFC 8410 key),
+/// and the key that forges tokens it should accept.
+async fn desk_signing_with(algorithm: Algorithm, key_dir: &TempDir) -> (Desk, EncodingKey) {
+    let mut settings = serve_settings();
+    if algorithm == Algorithm::HS256 {
+        return (desk_with(settings).await, EncodingKey::from_secret(TEST_JWT_SECRET.as_bytes()));
+    }
+    let path = key_dir.path().join("ed25519.pem");
+    std::fs::write(&path, ED_PRIVATE_PEM).expect("key written");
+    settings.jwt.jwt_algorithm = "EdDSA".into();
+    settings.jwt.jwt_secret = None;
+    settings.jwt.jwt_private_key_file = Some(path);
+    settings.jwt.jwt_kid = "ed-1".into();
+    (desk_with(settings).await, EncodingKey::from_ed_pem(ED_PRIVATE_PEM.as_bytes()).expect("Ed25519 key"))
+}
+
+#[actix_web::test]
+async fn hostile_tokens_on_a_write_get_401_and_a_reason_and_nothing_is_stored() {
+    for algorithm in [Algorithm::HS256, Algorithm::EdDSA] {
+        let key_dir = tempfile::tempdir().expect("temp dir");
+        let (desk, key) = desk_signing_with(algorithm, &key_dir).await;
+        let app = &desk.app;
+        let sign = |header: &Value, claims: &Value| forge(header, claims, algorithm, &key);
+        // The writer's own token, taken apart: forgeries differ from a token the server would
+        // accept in exactly one respect.
+        let header = token_part(&desk.writer, 0);
+        let claims = token_part(&desk.writer, 1);
+        let with_claims = |changes: Value| {
+            let mut claims = claims.clone();
+            for (name, value) in changes.as_object().expect("an object") {
+                claims[name] = value.clone();
+            }
+            claims
+        };
+        let with_kid = |kid: Option<Value>| {
+            let mut header = header.clone();
+            let fields = header.as_object_mut().expect("an object");
+            match kid {
+                Some(kid) => fields.insert("kid".to_owned(), kid),
+                None => fields.remove("kid"),
+            };
+            header
+        };
+        let kid = header["kid"].clone();
+        let now = Utc::now().timestamp();
+
+        let login_for_refresh =
+            "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { refreshToken } }";
+        let refresh_token =
+            |data: Value| data["login"]["refreshToken"].as_str().expect("refresh token").to_owned();
+        let live_refresh = refresh_token(
+            app.query(login_for_refresh, json!({ "e": "editor@tin.example", "p": PASSWORD })).await,
+        );
+        // Presenting a revoked refresh token ends the user's other sessions (a write on purpose,
+        // see `refresh_tokens_rotate_and_a_reused_one_ends_the_session`); this user has no other
+        // session, so anything stored by that attempt would be a real leak.
+        app.add_user("former@tin.example", Role::Writer, None).await;
+        let revoked_refresh = refresh_token(
+            app.query(login_for_refresh, json!({ "e": "former@tin.example", "p": PASSWORD })).await,
+        );
+        app.query("mutation($t: String!) { logout(refreshToken: $t) }", json!({ "t": revoked_refresh }))
+            .await;
+
+        let partner = partner_token(&desk, "feeds:full").await;
+        let revoked_partner = partner_token(&desk, "feeds:full").await;
+        app.query_as(
+            &desk.admin,
+            "mutation($id: ID!) { revokePartnerToken(id: $id) { revokedAt } }",
+            json!({ "id": token_part(&revoked_partner, 1)["sub"] }),
+        )
+        .await;
+        let users = app.query_as(&desk.admin, "{ users { id email } }", json!({})).await;
+        let other = users["users"]
+            .as_array()
+            .expect("users")
+            .iter()
+            .find(|u| u["email"] == "other@tin.example")
+            .expect("the other writer")["id"]
+            .clone();
+        app.query_as(
+            &desk.admin,
+            "mutation($id: ID!) { setUserDisabled(id: $id, disabled: true) { disabled } }",
+            json!({ "id": other }),
+        )
+        .await;
+
+        // Under the size limit, so it is the kid lookup, not the length check, that refuses it.
+        let long_kid = sign(&with_kid(Some(json!("k".repeat(5 * 1024)))), &claims);
+        assert!(long_kid.len() < MAX_TOKEN_BYTES, "{} bytes", long_kid.len());
+
+        let write = |token: String| Attempt::Write(Some(token));
+        let cases = [
+            ("no Authorization header", Attempt::Write(None), 200, "UNAUTHENTICATED"),
+            (
+                "alg none",
+                write(format!(
+                    "{}.{}.",
+                    b64(&json!({ "alg": "none", "typ": "JWT", "kid": kid })),
+                    b64(&claims)
+                )),
+                401,
+                TOKEN_INVALID,
+            ),
+            // Algorithm confusion: on the EdDSA server the public key is the one thing an attacker
+            // has; on the HS256 server it is just another wrong secret.
+            (
+                "HS256 keyed with the Ed25519 public key",
+                write(forge(
+                    &json!({ "alg": "HS256", "typ": "JWT", "kid": kid }),
+                    &claims,
+                    Algorithm::HS256,
+                    &EncodingKey::from_secret(ED_PUBLIC_PEM.as_bytes()),
+                )),
+                401,
+                TOKEN_INVALID,
+            ),
+            (
+                "exp as a string",
+                write(sign(&header, &with_claims(json!({ "exp": (now + 600).to_string() })))),
+                401,
+                TOKEN_INVALID,
+            ),
+            (
+                "nbf as a string",
+                write(sign(&header, &with_claims(json!({ "nbf": now.to_string() })))),
+                401,
+                TOKEN_INVALID,
+            ),
+            (
+                "expired",
+                write(sign(
+                    &header,
+                    &with_claims(json!({ "iat": now - 4000, "nbf": now - 4000, "exp": now - 3000 })),
+                )),
+                401,
+                TOKEN_EXPIRED,
+            ),
+            (
+                "not valid yet, beyond the leeway",
+                write(sign(&header, &with_claims(json!({ "nbf": now + 600, "exp": now + 1500 })))),
+                401,
+                TOKEN_INVALID,
+            ),
+            (
+                "another issuer",
+                write(sign(&header, &with_claims(json!({ "iss": "https://elsewhere.example" })))),
+                401,
+                TOKEN_INVALID,
+            ),
+            (
+                "another audience",
+                write(sign(&header, &with_claims(json!({ "aud": "bantin:elsewhere" })))),
+                401,
+                TOKEN_INVALID,
+            ),
+            // A live partner token is a valid credential, just not a newsroom login: the resolver
+            // refuses it, inside a 200 GraphQL answer.
+            ("a live partner token", write(partner.clone()), 200, "UNAUTHENTICATED"),
+            ("a refresh token as the bearer", write(live_refresh), 401, TOKEN_INVALID),
+            ("an unknown kid", write(sign(&with_kid(Some(json!("k9"))), &claims)), 401, TOKEN_INVALID),
+            ("no kid", write(sign(&with_kid(None), &claims)), 401, TOKEN_INVALID),
+            ("a kid that is a number", write(sign(&with_kid(Some(json!(1))), &claims)), 401, TOKEN_INVALID),
+            (
+                "a path as kid",
+                write(sign(&with_kid(Some(json!("../../etc/passwd"))), &claims)),
+                401,
+                TOKEN_INVALID,
+            ),
+            (
+                "a kid with quotes and NUL",
+                write(sign(&with_kid(Some(json!(format!("{kid}\"\u{0}' OR '1'='1")))), &claims)),
+                401,
+                TOKEN_INVALID,
+            ),
+            ("a 5 KB kid", write(long_kid), 401, TOKEN_INVALID),
+            (
+                "a kid that takes the token over the size limit",
+                write(sign(&with_kid(Some(json!("k".repeat(MAX_TOKEN_BYTES)))), &claims)),
+                401,
+                TOKEN_INVALID,
+            ),
+            ("a revoked partner token", write(revoked_partner.clone()), 401, TOKEN_INVALID),
+            ("a disabled user's access token", write(desk.other_writer.clone()), 401, TOKEN_INVALID),
+            ("a revoked refresh token", Attempt::Refresh(revoked_refresh), 200, "UNAUTHENTICATED"),
+            (
+                "a revoked partner token on the full-text feed",
+                Attempt::Feed(revoked_partner),
+                401,
+                TOKEN_INVALID,
+            ),
+        ];
+
+        let database = sea_orm::Database::connect(&app._database.url).await.expect("database opens");
+        let before = stored(&database).await;
+        for (case, attempt, status, code) in cases {
+            let (got_status, body) = attempt.send(app).await;
+            let got_code = body["error"]["code"].as_str().map_or_else(|| first_error(&body).0, str::to_owned);
+            assert_eq!((got_status, got_code.as_str()), (status, code), "{algorithm:?}, {case}: {body}");
+            // A refusal inside a 200 must not come with data either.
+            let data = body["data"].as_object();
+            assert!(data.is_none_or(|d| d.values().all(Value::is_null)), "{algorithm:?}, {case}: {body}");
+            if let Attempt::Refresh(_) = attempt {
+                assert_eq!(body["errors"][0]["extensions"]["reason"], TOKEN_INVALID, "{algorithm:?}, {case}");
+            }
+            assert_eq!(stored(&database).await, before, "{algorithm:?}, {case}: something was written");
+        }
+
+        // The same forging with nothing wrong is accepted and does write, so the refusals above
+        // are the checks at work and the counts would have shown a write.
+        let (status, body) = Attempt::Write(Some(sign(&header, &claims))).send(app).await;
+        assert_eq!(status, 200, "{algorithm:?}: {body}");
+        assert_eq!(body["data"]["createArticle"]["title"], "Tin giả danh tòa soạn", "{algorithm:?}: {body}");
+        assert_ne!(stored(&database).await, before, "{algorithm:?}: the write shows in the counts");
+        let _ = database.close().await;
+    }
 }

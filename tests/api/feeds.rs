@@ -5,7 +5,7 @@ use bantin_domain::ArticleStatus;
 use chrono::{Duration, Utc};
 use serde_json::json;
 
-use crate::helpers::{BASE_URL, Desk, Newsroom, Story, desk};
+use crate::helpers::{BASE_URL, Desk, Newsroom, Story, desk, partner_token};
 
 const TRICKY: &str = "Tôm & cá <ngon> \"nhất\" 'Đà Nẵng'";
 
@@ -45,19 +45,6 @@ async fn fetch(desk: &Desk, path: &str, headers: &[(&str, String)]) -> Fetched {
 
 fn header(fetched: &Fetched, name: &str) -> String {
     fetched.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
-}
-
-async fn partner_token(desk: &Desk, scope: &str) -> String {
-    let at = (Utc::now() + Duration::days(30)).to_rfc3339();
-    let data = desk
-        .app
-        .query_as(
-            &desk.admin,
-            "mutation($s: [String!]!, $at: DateTime!) { issuePartnerToken(name: \"Đối tác\", scopes: $s, expiresAt: $at) { token } }",
-            json!({ "s": [scope], "at": at }),
-        )
-        .await;
-    data["issuePartnerToken"]["token"].as_str().expect("token").to_owned()
 }
 
 #[actix_web::test]

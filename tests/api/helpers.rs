@@ -543,6 +543,20 @@ pub async fn desk_with(settings: ServeSettings) -> Desk {
     Desk { app, admin, editor, writer, other_writer }
 }
 
+/// A partner token with one scope, issued by the desk's admin.
+pub async fn partner_token(desk: &Desk, scope: &str) -> String {
+    let at = (Utc::now() + Duration::days(30)).to_rfc3339();
+    let data = desk
+        .app
+        .query_as(
+            &desk.admin,
+            "mutation($s: [String!]!, $at: DateTime!) { issuePartnerToken(name: \"Đối tác\", scopes: $s, expiresAt: $at) { token } }",
+            json!({ "s": [scope], "at": at }),
+        )
+        .await;
+    data["issuePartnerToken"]["token"].as_str().expect("token").to_owned()
+}
+
 pub const CREATE: &str = "mutation($input: CreateArticleInput!) {
   createArticle(input: $input) { id slug revision status title authors { slug } tags { slug } category { slug } } }";
 
