@@ -9,7 +9,7 @@ use std::{
 
 use anyhow::Context;
 use bantin_domain::{ArticleContent, AuthorId, CategoryId, ContentReader, NewArticle, NewCategory, TagId};
-use bantin_persistence::Store;
+use bantin_persistence::{PreparedArticles, Store};
 use bantin_seed::{GeneratedArticle, Generator, Taxonomy, taxonomy};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use clap::Args;
@@ -154,12 +154,15 @@ pub async fn seed(
     };
     let ids = std::sync::Arc::new(ensure_taxonomy(store, &taxonomy()).await?);
     let generator = std::sync::Arc::new(Generator::new(args.seed, anchor));
-    // Generating a batch and storing the one before run side by side: the store's work is on
-    // SQLite's worker thread, so on two cores the seed takes about as long as the slower half.
+    // Generating and preparing a batch (JSON, word counts, search text) runs beside storing the
+    // one before: the store's work is on SQLite's worker thread, so on two cores the seed takes
+    // about as long as the slower half.
     let generate = |first: u64, len: u64| {
         let (generator, ids) = (generator.clone(), ids.clone());
-        actix_web::rt::task::spawn_blocking(move || -> Vec<NewArticle> {
-            (first..first + len).map(|n| to_new_article(generator.article(n), &ids)).collect()
+        actix_web::rt::task::spawn_blocking(move || {
+            PreparedArticles::new(
+                (first..first + len).map(|n| to_new_article(generator.article(n), &ids)).collect(),
+            )
         })
     };
     let mut written = 0;
@@ -173,7 +176,7 @@ pub async fn seed(
             next = Some(generate(existing + after, args.batch_size.min(args.count - after)));
         }
         store
-            .insert_articles(&batch)
+            .insert_articles(batch)
             .await
             .with_context(|| format!("writing articles {first}..{}", first + batch_len))?;
         written = after;

@@ -15,7 +15,7 @@ use bantin_domain::{
     ArticleContent, ArticleId, ArticleStatus, AuthorId, Block, Body, CategoryId, CoverImage, NewArticle,
     NewAuthor, NewCategory, NewTag, Slug, Span, TagId, slugify,
 };
-use bantin_persistence::{Store, StoreOptions};
+use bantin_persistence::{PreparedArticles, Store, StoreOptions};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -439,7 +439,7 @@ impl Newsroom {
 
     pub async fn write(&self, stories: Vec<Story>) -> Vec<ArticleId> {
         let batch: Vec<NewArticle> = stories.iter().map(|s| self.new_article(s)).collect();
-        self.store.insert_articles(&batch).await.expect("articles stored")
+        self.store.insert_articles(PreparedArticles::new(batch)).await.expect("articles stored")
     }
 }
 

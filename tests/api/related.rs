@@ -185,7 +185,10 @@ async fn corpus(
         let title = capitalise(&rng.filler(7));
         make(title, tags, at, &mut rng, None);
     }
-    let ids = store.insert_articles(&articles).await.expect("corpus stored");
+    let ids = store
+        .insert_articles(bantin_persistence::PreparedArticles::new(articles))
+        .await
+        .expect("corpus stored");
     (store, database, ids.into_iter().zip(clusters).collect())
 }
 

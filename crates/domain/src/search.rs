@@ -73,7 +73,16 @@ impl SearchQuery {
 
 /// The folded, space-separated words an index stores for `text`.
 pub fn index_text(text: &str) -> String {
-    words(&fold(text)).collect::<Vec<_>>().join(" ")
+    // `fold` lower-cases, so its words are copied as they are (bulk loads index megabytes).
+    let folded = fold(text);
+    let mut out = String::with_capacity(folded.len());
+    for word in folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// What a search is narrowed to, besides its query.

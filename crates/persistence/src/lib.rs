@@ -15,6 +15,8 @@ mod related;
 mod search;
 mod writer;
 
+pub use writer::PreparedArticles;
+
 use std::{
     sync::{
         Arc,
@@ -128,7 +130,7 @@ impl Store {
             }
             let entries = search::entries_for(&self.writer, &ids).await?;
             let txn = self.begin_write("starting to index articles").await?;
-            search::write(&txn, &entries).await?;
+            search::write(&txn, entries, search::Existing::None).await?;
             txn.commit().await.map_err(mapping::db_err("committing the index"))?;
             indexed += ids.len();
         }

@@ -237,8 +237,9 @@ async fn store_revision(
 /// Rewrites the article's search entry from its content, in the same transaction as the write,
 /// so search is never stale after a write returns.
 async fn index(txn: &DatabaseTransaction, id: i64, content: &ArticleContent) -> Result<()> {
-    let entry = crate::search::IndexEntry::new(id, &content.title, &content.sapo, &content.body.plain_text());
-    crate::search::write(txn, &[entry]).await
+    let text = crate::search::IndexText::new(&content.title, &content.sapo, &content.body);
+    crate::search::write(txn, vec![crate::search::IndexEntry { id, text }], crate::search::Existing::Replaced)
+        .await
 }
 
 fn to_revision(model: article_revision::Model) -> Result<Revision> {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use bantin_domain::{
-    Error, Result, Visibility,
+    Body, Error, Result, Visibility,
     search::{Candidate, MAX_CANDIDATES, SearchFilter, SearchQuery, index_text},
 };
 use sea_orm::{
@@ -19,37 +19,56 @@ use crate::{
     reader::visible,
 };
 
-/// What one article contributes to the index, already folded.
-pub(crate) struct IndexEntry {
-    pub id: i64,
-    pub title: String,
-    pub sapo: String,
-    pub body: String,
+/// An article's text as the index stores it: each field's folded words.
+pub(crate) struct IndexText {
+    title: String,
+    sapo: String,
+    body: String,
 }
 
-impl IndexEntry {
-    pub(crate) fn new(id: i64, title: &str, sapo: &str, body_text: &str) -> IndexEntry {
-        IndexEntry { id, title: index_text(title), sapo: index_text(sapo), body: index_text(body_text) }
+impl IndexText {
+    pub(crate) fn new(title: &str, sapo: &str, body: &Body) -> IndexText {
+        IndexText { title: index_text(title), sapo: index_text(sapo), body: index_text(&body.plain_text()) }
     }
+}
+
+/// What one article contributes to the index.
+pub(crate) struct IndexEntry {
+    pub id: i64,
+    pub text: IndexText,
 }
 
 /// Rows per index INSERT (four values each).
 const ENTRIES_PER_INSERT: usize = 200;
 
+/// Whether the articles being indexed may have entries already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Existing {
+    /// Just stored or never indexed: nothing to replace (article ids are never reused).
+    None,
+    Replaced,
+}
+
 /// Writes (or rewrites) index entries, in the caller's transaction.
-pub(crate) async fn write(db: &impl ConnectionTrait, entries: &[IndexEntry]) -> Result<()> {
+pub(crate) async fn write(
+    db: &impl ConnectionTrait,
+    entries: Vec<IndexEntry>,
+    existing: Existing,
+) -> Result<()> {
     let backend = db.get_database_backend();
-    for chunk in entries.chunks(ENTRIES_PER_INSERT) {
-        if backend == DatabaseBackend::Sqlite {
+    let mut entries = entries.into_iter().peekable();
+    while entries.peek().is_some() {
+        let chunk: Vec<IndexEntry> = entries.by_ref().take(ENTRIES_PER_INSERT).collect();
+        let ids = chunk.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(",");
+        if backend == DatabaseBackend::Sqlite && existing == Existing::Replaced {
             // A contentless FTS5 row is replaced by deleting it first.
-            let ids = chunk.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(",");
             db.execute_unprepared(&format!("DELETE FROM article_search WHERE rowid IN ({ids})"))
                 .await
                 .map_err(db_err("clearing search entries"))?;
         }
         let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
         let mut rows = Vec::with_capacity(chunk.len());
-        for entry in chunk {
+        for IndexEntry { id, text } in chunk {
             let n = values.len();
             rows.push(match backend {
                 DatabaseBackend::Postgres => format!(
@@ -62,12 +81,7 @@ pub(crate) async fn write(db: &impl ConnectionTrait, entries: &[IndexEntry]) -> 
                 ),
                 _ => "(?, ?, ?, ?)".to_owned(),
             });
-            values.extend([
-                entry.id.into(),
-                entry.title.clone().into(),
-                entry.sapo.clone().into(),
-                entry.body.clone().into(),
-            ]);
+            values.extend([id.into(), text.title.into(), text.sapo.into(), text.body.into()]);
         }
         let sql = match backend {
             DatabaseBackend::Postgres => format!(
@@ -81,7 +95,6 @@ pub(crate) async fn write(db: &impl ConnectionTrait, entries: &[IndexEntry]) -> 
             .await
             .map_err(db_err("writing search entries"))?;
         if backend == DatabaseBackend::Postgres {
-            let ids = chunk.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(",");
             db.execute_unprepared(&format!(
                 "INSERT INTO article_headlines (article_id, headline) \
                  SELECT article_id, ts_filter(document, '{{a,b}}') FROM article_search WHERE article_id IN ({ids}) \
@@ -287,7 +300,7 @@ pub(crate) async fn entries_for(db: &impl ConnectionTrait, ids: &[i64]) -> Resul
         .map(|m| {
             let body: bantin_domain::Body = serde_json::from_value(m.body)
                 .map_err(|err| Error::Unexpected(format!("article {} has a malformed body: {err}", m.id)))?;
-            Ok(IndexEntry::new(m.id, &m.title, &m.sapo, &body.plain_text()))
+            Ok(IndexEntry { id: m.id, text: IndexText::new(&m.title, &m.sapo, &body) })
         })
         .collect()
 }

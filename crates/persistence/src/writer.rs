@@ -5,19 +5,77 @@ use bantin_domain::{ArticleId, Author, Category, NewArticle, NewAuthor, NewCateg
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    sea_query::{Alias, Expr, ExprTrait, Query},
 };
 
 use crate::{
     Store,
     entity::{article, article_author, article_change, article_tag, author, category, tag},
     mapping::{self, db_err, stored_time},
+    search::{Existing, IndexEntry, IndexText},
 };
 
 /// Rows per INSERT statement: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters
 /// for our widest table, and large enough that statement overhead stays small.
 const ROWS_PER_INSERT: usize = 500;
+
+/// New articles as the rows that store them. Preparing is CPU work only (JSON text, word counts,
+/// the folded search text), so a bulk writer prepares the next batch on another thread while the
+/// database stores this one.
+pub struct PreparedArticles(Vec<PreparedArticle>);
+
+struct PreparedArticle {
+    article: NewArticle,
+    body: String,
+    cover: Option<String>,
+    word_count: i32,
+    index: IndexText,
+}
+
+impl PreparedArticles {
+    pub fn new(articles: Vec<NewArticle>) -> PreparedArticles {
+        PreparedArticles(
+            articles
+                .into_iter()
+                .map(|article| {
+                    let content = &article.content;
+                    PreparedArticle {
+                        body: json_string(&content.body),
+                        cover: content.cover.as_ref().map(json_string),
+                        word_count: i32::try_from(content.word_count()).unwrap_or(i32::MAX),
+                        index: IndexText::new(&content.title, &content.sapo, &content.body),
+                        article,
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+fn json_string(value: &impl serde::Serialize) -> String {
+    // Bodies and covers are plain data (strings, numbers, enums): serialising them cannot fail.
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+/// JSON already serialised, as a value for a JSON column: PostgreSQL's `jsonb` takes text only
+/// through a cast, SQLite stores the text as it is.
+fn json_text(backend: DatabaseBackend, json: Option<String>) -> Expr {
+    let value = Expr::val(json);
+    match backend {
+        DatabaseBackend::Postgres => value.cast_as(Alias::new("jsonb")),
+        _ => value,
+    }
+}
 
 /// Records that these articles changed, in the caller's transaction (partners' delta sync reads
 /// the log in order).
@@ -131,40 +189,73 @@ impl Store {
     }
 
     /// Stores a batch of articles with their bylines and tags in one transaction.
-    pub async fn insert_articles(&self, articles: &[NewArticle]) -> Result<Vec<ArticleId>> {
+    pub async fn insert_articles(&self, batch: PreparedArticles) -> Result<Vec<ArticleId>> {
         let now = stored_time(Utc::now());
+        let backend = self.writer.get_database_backend();
         let txn = self.begin_write("starting to store articles").await?;
-        let mut ids = Vec::with_capacity(articles.len());
-        for chunk in articles.chunks(ROWS_PER_INSERT) {
-            let rows = chunk.iter().map(|a| article::ActiveModel {
-                id: NotSet,
-                slug: Set(a.content.slug.clone()),
-                title: Set(a.content.title.clone()),
-                sapo: Set(a.content.sapo.clone()),
-                body: Set(serde_json::to_value(&a.content.body).unwrap_or_default()),
-                cover: Set(a.content.cover.as_ref().and_then(|c| serde_json::to_value(c).ok())),
-                category_id: Set(a.content.category_id.0),
-                status: Set(a.status.as_str().to_owned()),
-                published_at: Set(a.published_at.map(stored_time)),
-                created_at: Set(stored_time(a.created_at)),
-                updated_at: Set(now),
-                revision: Set(1),
-                word_count: Set(i32::try_from(a.content.word_count()).unwrap_or(i32::MAX)),
-                created_by: Set(None),
-                submitted_at: Set(None),
-                deleted_at: Set(None),
-            });
-            let keys = article::Entity::insert_many(rows)
-                .exec_with_returning_keys(&txn)
-                .await
-                .map_err(db_err("storing articles"))?;
-            ids.extend(keys.into_iter().map(ArticleId));
+        let mut ids = Vec::with_capacity(batch.0.len());
+        let mut entries = Vec::with_capacity(batch.0.len());
+        let mut articles = Vec::with_capacity(batch.0.len());
+        let mut rows = batch.0.into_iter().peekable();
+        while rows.peek().is_some() {
+            let mut insert = Query::insert();
+            insert
+                .into_table(article::Entity)
+                .columns([
+                    article::Column::Slug,
+                    article::Column::Title,
+                    article::Column::Sapo,
+                    article::Column::Body,
+                    article::Column::Cover,
+                    article::Column::CategoryId,
+                    article::Column::Status,
+                    article::Column::PublishedAt,
+                    article::Column::CreatedAt,
+                    article::Column::UpdatedAt,
+                    article::Column::Revision,
+                    article::Column::WordCount,
+                ])
+                .returning_col(article::Column::Id);
+            let mut texts = Vec::with_capacity(ROWS_PER_INSERT);
+            for row in rows.by_ref().take(ROWS_PER_INSERT) {
+                let content = row.article.content;
+                insert.values_panic([
+                    content.slug.into(),
+                    content.title.into(),
+                    content.sapo.into(),
+                    json_text(backend, Some(row.body)),
+                    json_text(backend, row.cover),
+                    content.category_id.0.into(),
+                    row.article.status.as_str().into(),
+                    row.article.published_at.map(stored_time).into(),
+                    stored_time(row.article.created_at).into(),
+                    now.into(),
+                    1.into(),
+                    row.word_count.into(),
+                ]);
+                texts.push(row.index);
+                articles.push((content.author_ids, content.tag_ids, row.article.published_at));
+            }
+            let stored = txn.query_all(&insert).await.map_err(db_err("storing articles"))?;
+            // RETURNING gives one row per VALUES row; the ids follow the insertion order.
+            for (row, text) in stored.iter().zip(texts) {
+                let id: i64 = row.try_get("", "id").map_err(db_err("reading a stored article's id"))?;
+                ids.push(ArticleId(id));
+                entries.push(IndexEntry { id, text });
+            }
+        }
+        if ids.len() != articles.len() {
+            return Err(bantin_domain::Error::Unexpected(format!(
+                "stored {} of {} articles",
+                ids.len(),
+                articles.len()
+            )));
         }
         let mut bylines = Vec::new();
         let mut tags = Vec::new();
-        for (new, id) in articles.iter().zip(&ids) {
-            let published_at = new.published_at.map(stored_time);
-            for (position, author) in (0..).zip(&new.content.author_ids) {
+        for ((author_ids, tag_ids, published_at), id) in articles.into_iter().zip(&ids) {
+            let published_at = published_at.map(stored_time);
+            for (position, author) in (0..).zip(author_ids) {
                 bylines.push(article_author::ActiveModel {
                     article_id: Set(id.0),
                     author_id: Set(author.0),
@@ -172,7 +263,7 @@ impl Store {
                     published_at: Set(published_at),
                 });
             }
-            for (position, tag) in (0..).zip(&new.content.tag_ids) {
+            for (position, tag) in (0..).zip(tag_ids) {
                 tags.push(article_tag::ActiveModel {
                     article_id: Set(id.0),
                     tag_id: Set(tag.0),
@@ -187,19 +278,7 @@ impl Store {
                 .await
                 .map_err(db_err("storing bylines"))?;
         }
-        let entries: Vec<_> = articles
-            .iter()
-            .zip(&ids)
-            .map(|(a, id)| {
-                crate::search::IndexEntry::new(
-                    id.0,
-                    &a.content.title,
-                    &a.content.sapo,
-                    &a.content.body.plain_text(),
-                )
-            })
-            .collect();
-        crate::search::write(&txn, &entries).await?;
+        crate::search::write(&txn, entries, Existing::None).await?;
         log_changes(&txn, &ids.iter().map(|id| id.0).collect::<Vec<_>>(), now).await?;
         for chunk in tags.chunks(ROWS_PER_INSERT * 4) {
             article_tag::Entity::insert_many(chunk.to_vec())
