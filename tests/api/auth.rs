@@ -5,13 +5,12 @@ use bantin_domain::Role;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{TimeDelta, Utc};
 use jsonwebtoken::{Algorithm, EncodingKey};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::helpers::{
-    CREATE, Desk, PASSWORD, TEST_JWT_SECRET, TestApp, assert_error, desk, desk_with, first_error,
-    partner_token, serve_settings, spawn_app,
+    CREATE, Desk, PASSWORD, TEST_JWT_SECRET, TestApp, assert_error, assert_unauthenticated, desk, desk_with,
+    first_error, header, partner_token, send, serve_settings, spawn_app, stored,
 };
 
 const ME: &str = "{ me { email role authorSlug } }";
@@ -43,11 +42,14 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let app = spawn_app().await;
     app.add_user("writer@tin.example", Role::Writer, None).await;
     let login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }";
-    let wrong_password =
-        app.graphql(login, json!({ "e": "writer@tin.example", "p": "nope-nope-nope" })).await;
-    let unknown_email = app.graphql(login, json!({ "e": "nobody@tin.example", "p": PASSWORD })).await;
+    let sign_in = |email: &'static str, password: &'static str| {
+        app.post_graphql(None, login, json!({ "e": email, "p": password }))
+    };
+    let (status, wrong_password, _) = sign_in("writer@tin.example", "nope-nope-nope").await;
+    assert_unauthenticated(status, &wrong_password);
+    let (status, unknown_email, _) = sign_in("nobody@tin.example", PASSWORD).await;
+    assert_unauthenticated(status, &unknown_email);
     assert_eq!(first_error(&wrong_password), first_error(&unknown_email));
-    assert_eq!(first_error(&wrong_password).0, "UNAUTHENTICATED");
     // E-mail matching ignores case and surrounding space.
     let data = app.query(login, json!({ "e": "  Writer@Tin.Example ", "p": PASSWORD })).await;
     assert!(data["login"]["accessToken"].is_string());
@@ -72,10 +74,11 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
     assert_eq!(data["refresh"]["user"]["email"], "editor@tin.example");
 
     // The first token was used: presenting it again is refused and ends the whole session.
-    let reused = app.graphql(refresh, json!({ "t": first })).await;
-    assert_eq!(first_error(&reused).0, "UNAUTHENTICATED");
-    let after_reuse = app.graphql(refresh, json!({ "t": second })).await;
-    assert_eq!(first_error(&after_reuse).0, "UNAUTHENTICATED", "the copy's holder is signed out too");
+    let (status, reused, _) = app.post_graphql(None, refresh, json!({ "t": first })).await;
+    assert_unauthenticated(status, &reused);
+    // The copy's holder is signed out too.
+    let (status, after_reuse, _) = app.post_graphql(None, refresh, json!({ "t": second })).await;
+    assert_unauthenticated(status, &after_reuse);
 
     // Logout revokes.
     let data = app
@@ -86,7 +89,8 @@ async fn refresh_tokens_rotate_and_a_reused_one_ends_the_session() {
         .await;
     let token = data["login"]["refreshToken"].as_str().expect("token").to_owned();
     app.query("mutation($t: String!) { logout(refreshToken: $t) }", json!({ "t": token })).await;
-    assert_eq!(first_error(&app.graphql(refresh, json!({ "t": token })).await).0, "UNAUTHENTICATED");
+    let (status, body, _) = app.post_graphql(None, refresh, json!({ "t": token })).await;
+    assert_unauthenticated(status, &body);
 }
 
 #[actix_web::test]
@@ -157,8 +161,9 @@ async fn partner_tokens_work_until_revoked_and_only_admins_manage_them() {
     assert_eq!(status.as_u16(), 200, "an active partner token is accepted");
 
     // A partner token is not a newsroom login.
-    let (_, body) = app.graphql_as(&token, "mutation { createTag(name: \"Thử\") { slug } }", json!({})).await;
-    assert_eq!(first_error(&body).0, "UNAUTHENTICATED");
+    let (status, body) =
+        app.graphql_as(&token, "mutation { createTag(name: \"Thử\") { slug } }", json!({})).await;
+    assert_unauthenticated(status, &body);
 
     let listed = app.query_as(&desk.admin, "{ partnerTokens { id name revokedAt } }", json!({})).await;
     assert_eq!(listed["partnerTokens"][0]["name"], "Đối tác A");
@@ -203,8 +208,9 @@ async fn admins_manage_users_and_a_disabled_users_tokens_stop_working_at_once() 
     let (status, body) = app.graphql_as(&token, ME, json!({})).await;
     assert_error(status, &body, 401, "TOKEN_INVALID");
     let login = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }";
-    let body = app.graphql(login, json!({ "e": "new@tin.example", "p": PASSWORD })).await;
-    assert_eq!(first_error(&body).0, "UNAUTHENTICATED");
+    let (status, body, _) =
+        app.post_graphql(None, login, json!({ "e": "new@tin.example", "p": PASSWORD })).await;
+    assert_unauthenticated(status, &body);
     let users = app.query_as(&desk.admin, "{ users { email disabled } }", json!({})).await;
     assert_eq!(users["users"].as_array().map(Vec::len), Some(5));
 }
@@ -258,37 +264,6 @@ fn forge(header: &Value, claims: &Value, algorithm: Algorithm, key: &EncodingKey
     format!("{message}.{signature}")
 }
 
-/// Counts that any write a refused request could make would move. Read straight from the
-/// database, so no cache or API filter can hide a write.
-const STORED: [(&str, &str); 11] = [
-    ("articles", "SELECT COUNT(*) FROM articles"),
-    ("sum of article revisions", "SELECT COALESCE(SUM(revision), 0) FROM articles"),
-    ("article revisions", "SELECT COUNT(*) FROM article_revisions"),
-    ("article changes", "SELECT COUNT(*) FROM article_changes"),
-    ("tags", "SELECT COUNT(*) FROM tags"),
-    ("users", "SELECT COUNT(*) FROM users"),
-    ("disabled users", "SELECT COUNT(*) FROM users WHERE disabled"),
-    ("refresh tokens", "SELECT COUNT(*) FROM refresh_tokens"),
-    ("live refresh tokens", "SELECT COUNT(*) FROM refresh_tokens WHERE revoked_at IS NULL"),
-    ("partner tokens", "SELECT COUNT(*) FROM partner_tokens"),
-    ("live partner tokens", "SELECT COUNT(*) FROM partner_tokens WHERE revoked_at IS NULL"),
-];
-
-async fn stored(database: &DatabaseConnection) -> Vec<(&'static str, i64)> {
-    let columns: Vec<String> = STORED.iter().map(|(_, query)| format!("({query})")).collect();
-    let sql = format!("SELECT {}", columns.join(", "));
-    let row = database
-        .query_one_raw(Statement::from_string(database.get_database_backend(), sql))
-        .await
-        .expect("counts read")
-        .expect("a row");
-    STORED
-        .iter()
-        .enumerate()
-        .map(|(i, (name, _))| (*name, row.try_get_by_index::<i64>(i).expect("a count")))
-        .collect()
-}
-
 /// How a hostile credential reaches the server.
 enum Attempt {
     /// `createArticle` with this bearer token, or with no Authorization header at all.
@@ -300,22 +275,22 @@ enum Attempt {
 }
 
 impl Attempt {
-    async fn send(&self, app: &TestApp) -> (u16, Value) {
+    /// Sends the attempt; returns the status, the JSON body and the `WWW-Authenticate` header.
+    async fn send(&self, app: &TestApp) -> (u16, Value, Option<String>) {
         let draft = json!({ "input": { "title": "Tin giả danh tòa soạn", "category": "thoi-su" } });
-        match self {
-            Attempt::Write(None) => (200, app.graphql(CREATE, draft).await),
-            Attempt::Write(Some(token)) => {
-                let (status, body) = app.graphql_as(token, CREATE, draft).await;
-                (status.as_u16(), body)
-            }
-            Attempt::Refresh(token) => (200, app.graphql(REFRESH, json!({ "t": token })).await),
+        let (status, body, headers) = match self {
+            Attempt::Write(token) => app.post_graphql(token.as_deref(), CREATE, draft).await,
+            Attempt::Refresh(token) => app.post_graphql(None, REFRESH, json!({ "t": token })).await,
             Attempt::Feed(token) => {
-                let (status, body) = app.get(&format!("/feeds/latest.json?token={token}")).await;
-                (status.as_u16(), body)
+                send(app.client.get(format!("{}/feeds/latest.json?token={token}", app.address)), None).await
             }
-        }
+        };
+        (status.as_u16(), body, header(&headers, "www-authenticate").map(str::to_owned))
     }
 }
+
+/// The `WWW-Authenticate` of a 401 that refused a token the client sent.
+const INVALID_TOKEN_CHALLENGE: &str = r#"Bearer error="invalid_token""#;
 
 const REFRESH: &str =
     "mutation($t: String!) { refresh(refreshToken: $t) { accessToken refreshToken user { email } } }";
@@ -412,7 +387,7 @@ async fn hostile_tokens_on_a_write_get_401_and_a_reason_and_nothing_is_stored() 
 
         let write = |token: String| Attempt::Write(Some(token));
         let cases = [
-            ("no Authorization header", Attempt::Write(None), 200, "UNAUTHENTICATED"),
+            ("no Authorization header", Attempt::Write(None), 401, "UNAUTHENTICATED"),
             (
                 "alg none",
                 write(format!(
@@ -476,8 +451,8 @@ async fn hostile_tokens_on_a_write_get_401_and_a_reason_and_nothing_is_stored() 
                 TOKEN_INVALID,
             ),
             // A live partner token is a valid credential, just not a newsroom login: the resolver
-            // refuses it, inside a 200 GraphQL answer.
-            ("a live partner token", write(partner.clone()), 200, "UNAUTHENTICATED"),
+            // refuses it, and the GraphQL answer that resolved nothing goes out as a 401.
+            ("a live partner token", write(partner.clone()), 401, "UNAUTHENTICATED"),
             ("a refresh token as the bearer", write(live_refresh), 401, TOKEN_INVALID),
             ("an unknown kid", write(sign(&with_kid(Some(json!("k9"))), &claims)), 401, TOKEN_INVALID),
             ("no kid", write(sign(&with_kid(None), &claims)), 401, TOKEN_INVALID),
@@ -503,7 +478,7 @@ async fn hostile_tokens_on_a_write_get_401_and_a_reason_and_nothing_is_stored() 
             ),
             ("a revoked partner token", write(revoked_partner.clone()), 401, TOKEN_INVALID),
             ("a disabled user's access token", write(desk.other_writer.clone()), 401, TOKEN_INVALID),
-            ("a revoked refresh token", Attempt::Refresh(revoked_refresh), 200, "UNAUTHENTICATED"),
+            ("a revoked refresh token", Attempt::Refresh(revoked_refresh), 401, "UNAUTHENTICATED"),
             (
                 "a revoked partner token on the full-text feed",
                 Attempt::Feed(revoked_partner),
@@ -515,10 +490,17 @@ async fn hostile_tokens_on_a_write_get_401_and_a_reason_and_nothing_is_stored() 
         let database = sea_orm::Database::connect(&app._database.url).await.expect("database opens");
         let before = stored(&database).await;
         for (case, attempt, status, code) in cases {
-            let (got_status, body) = attempt.send(app).await;
+            let (got_status, body, challenge) = attempt.send(app).await;
             let got_code = body["error"]["code"].as_str().map_or_else(|| first_error(&body).0, str::to_owned);
             assert_eq!((got_status, got_code.as_str()), (status, code), "{algorithm:?}, {case}: {body}");
-            // A refusal inside a 200 must not come with data either.
+            // RFC 6750: a 401 names the scheme, and says the token was refused when one was sent.
+            let expected_challenge = match (status, &attempt) {
+                (401, Attempt::Write(None)) => Some("Bearer"),
+                (401, _) => Some(INVALID_TOKEN_CHALLENGE),
+                _ => None,
+            };
+            assert_eq!(challenge.as_deref(), expected_challenge, "{algorithm:?}, {case}");
+            // A GraphQL refusal keeps its GraphQL body, with no data.
             let data = body["data"].as_object();
             assert!(data.is_none_or(|d| d.values().all(Value::is_null)), "{algorithm:?}, {case}: {body}");
             if let Attempt::Refresh(_) = attempt {
@@ -529,10 +511,60 @@ async fn hostile_tokens_on_a_write_get_401_and_a_reason_and_nothing_is_stored() 
 
         // The same forging with nothing wrong is accepted and does write, so the refusals above
         // are the checks at work and the counts would have shown a write.
-        let (status, body) = Attempt::Write(Some(sign(&header, &claims))).send(app).await;
+        let (status, body, _) = Attempt::Write(Some(sign(&header, &claims))).send(app).await;
         assert_eq!(status, 200, "{algorithm:?}: {body}");
         assert_eq!(body["data"]["createArticle"]["title"], "Tin giả danh tòa soạn", "{algorithm:?}: {body}");
         assert_ne!(stored(&database).await, before, "{algorithm:?}: the write shows in the counts");
         let _ = database.close().await;
     }
+}
+
+#[actix_web::test]
+async fn an_operation_refused_for_want_of_a_login_is_a_401_with_a_challenge_and_is_never_kept() {
+    let desk = desk().await;
+    let app = &desk.app;
+    let users = "{ users { email } }";
+    let create_tag = "mutation { createTag(name: \"Thử\") { slug } }";
+
+    // Anonymous reads are kept by the response cache (POST and GET alike); refusals must not be,
+    // or a client that signs in later could still be told to sign in.
+    let get =
+        || app.client.get(format!("{}/graphql", app.address)).query(&[("query", users)]).expect("query");
+    for attempt in ["first", "second"] {
+        for (transport, (status, body, headers)) in
+            [("POST", app.post_graphql(None, users, json!({})).await), ("GET", send(get(), None).await)]
+        {
+            assert_unauthenticated(status, &body);
+            let seen = (header(&headers, "www-authenticate"), header(&headers, "cache-control"));
+            assert_eq!(seen, (Some("Bearer"), Some("no-store")), "{attempt} {transport}");
+            assert_eq!(header(&headers, "x-cache"), None, "{attempt} {transport}: a refusal is never kept");
+        }
+    }
+
+    // A batch is refused as a whole only when every operation in it was refused.
+    let partner = partner_token(&desk, "feeds:full").await;
+    let batch = |operations: [&str; 2]| {
+        let request = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .insert_header(("Authorization", format!("Bearer {partner}")));
+        let operations: Vec<Value> = operations.iter().map(|query| json!({ "query": query })).collect();
+        async move { send(request, Some(&json!(operations))).await }
+    };
+    let (status, body, headers) = batch([create_tag, users]).await;
+    assert_eq!(status.as_u16(), 401, "{body}");
+    assert_eq!(header(&headers, "www-authenticate"), Some(INVALID_TOKEN_CHALLENGE));
+    let codes: Vec<String> =
+        body.as_array().expect("an answer per operation").iter().map(|a| first_error(a).0).collect();
+    assert_eq!(codes, ["UNAUTHENTICATED", "UNAUTHENTICATED"], "{body}");
+    let (status, body, headers) = batch(["{ publication { name } }", create_tag]).await;
+    assert_eq!(status.as_u16(), 200, "one operation was answered: {body}");
+    assert_eq!(header(&headers, "www-authenticate"), None);
+    assert_eq!(body[0]["data"]["publication"]["name"], "Báo Thử Nghiệm", "{body}");
+    assert_eq!(first_error(&body[1]).0, "UNAUTHENTICATED", "{body}");
+
+    // REST's 401s carry the same challenge.
+    let (status, body, headers) = send(app.client.get(format!("{}/api/v1/changes", app.address)), None).await;
+    assert_error(status, &body, 401, "UNAUTHENTICATED");
+    assert_eq!(header(&headers, "www-authenticate"), Some("Bearer"));
 }

@@ -10,9 +10,9 @@ use std::{
     },
 };
 
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement, TransactionTrait};
 
-use crate::helpers::{Newsroom, Story, fresh_store, on_postgres};
+use crate::helpers::{CREATE, Newsroom, Story, first_error, fresh_store, on_postgres};
 
 const BIN: &str = env!("CARGO_BIN_EXE_bantin");
 
@@ -174,7 +174,8 @@ async fn as_admin(sql: &str) {
 async fn while_the_database_is_away_requests_fail_fast_with_503_and_recover_on_their_own() {
     use std::time::{Duration, Instant};
     if !on_postgres() {
-        // A SQLite file cannot go away under an open process; the PostgreSQL run covers this.
+        // A SQLite file cannot go away under an open process: its way of being unavailable is a
+        // lock another process holds (`while_another_process_holds_the_sqlite_write_lock_...`).
         return;
     }
     let database = crate::helpers::TestDatabase::create().await;
@@ -213,6 +214,59 @@ async fn while_the_database_is_away_requests_fail_fast_with_503_and_recover_on_t
         assert!(back.elapsed() < Duration::from_secs(15), "the server did not recover by itself");
         actix_web::rt::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+#[actix_web::test]
+async fn while_another_process_holds_the_sqlite_write_lock_writes_fail_fast_with_unavailable_and_recover() {
+    use std::time::{Duration, Instant};
+    if on_postgres() {
+        // SQLite's own way of being unavailable; the PostgreSQL run stops the database instead.
+        return;
+    }
+    let busy_timeout = Duration::from_millis(500);
+    let database = crate::helpers::TestDatabase::create().await;
+    let options = bantin_persistence::StoreOptions {
+        sqlite_busy_timeout: busy_timeout,
+        acquire_timeout: Duration::from_secs(1),
+        ..bantin_persistence::StoreOptions::default()
+    };
+    let store = bantin_persistence::Store::connect(&database.url, &options).await.expect("opens");
+    store.migrate().await.expect("migrates");
+    Newsroom::new(&store).await;
+    let url = database.url.clone();
+    let app = crate::helpers::spawn_app_on(crate::helpers::serve_settings(), store, database).await;
+    app.add_user("editor@tin.example", bantin_domain::Role::Editor, Some("minh-anh")).await;
+    let editor = app.login("editor@tin.example").await;
+    let draft = |title: &str| serde_json::json!({ "input": { "title": title, "category": "thoi-su" } });
+
+    let counts = Database::connect(&url).await.expect("opens");
+    let before = crate::helpers::stored(&counts).await;
+    // Another process (a migration, the sqlite3 shell, a backup tool) takes the write lock.
+    let holder = Database::connect(&url).await.expect("opens");
+    let lock = holder
+        .begin_with_options(sea_orm::TransactionOptions {
+            sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+            ..sea_orm::TransactionOptions::default()
+        })
+        .await
+        .expect("the write lock is taken");
+
+    let started = Instant::now();
+    let (status, body) = app.graphql_as(&editor, CREATE, draft("Tin viết khi tệp bị khóa")).await;
+    let waited = started.elapsed();
+    assert_eq!((status.as_u16(), first_error(&body).0.as_str()), (503, "UNAVAILABLE"), "{body}");
+    assert!(body["data"].is_null(), "{body}");
+    assert!(waited < busy_timeout + Duration::from_secs(2), "failed fast: {waited:?}");
+    // WAL readers do not wait for the writer: the public site stays up.
+    assert_eq!(app.get("/api/v1/categories").await.0.as_u16(), 200);
+    assert_eq!(crate::helpers::stored(&counts).await, before, "nothing was written");
+
+    lock.rollback().await.expect("the lock is released");
+    let data = app.query_as(&editor, CREATE, draft("Tin viết sau khi mở khóa")).await;
+    assert_eq!(data["createArticle"]["title"], "Tin viết sau khi mở khóa", "the same server writes again");
+    assert_ne!(crate::helpers::stored(&counts).await, before);
+    let _ = counts.close().await;
+    let _ = holder.close().await;
 }
 
 async fn articles_and_integrity(url: &str) -> (i64, i64, String) {

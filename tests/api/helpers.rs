@@ -17,6 +17,7 @@ use bantin_domain::{
 };
 use bantin_persistence::{PreparedArticles, Store, StoreOptions};
 use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -60,7 +61,6 @@ impl TestDatabase {
             let url = format!("sqlite://{}?mode=rwc", dir.path().join("bantin.db").display());
             return TestDatabase { url, _dir: Some(dir), postgres_name: None };
         }
-        use sea_orm::ConnectionTrait;
         let name = format!("bantin_test_{}_{}", std::process::id(), rand_suffix());
         let admin = sea_orm::Database::connect(postgres_admin_url()).await.expect("PostgreSQL answers");
         admin
@@ -97,7 +97,6 @@ impl Drop for TestDatabase {
             let runtime =
                 tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(async {
-                use sea_orm::ConnectionTrait;
                 if let Ok(admin) = sea_orm::Database::connect(postgres_admin_url()).await {
                     let _ = admin
                         .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
@@ -216,17 +215,27 @@ impl TestApp {
         (response.status(), serde_json::from_slice(&body).unwrap_or(Value::Null))
     }
 
-    /// POST a GraphQL query; returns the whole response document.
+    /// POST a GraphQL query without a token that must be answered (200, possibly with errors);
+    /// returns the whole response document.
     pub async fn graphql(&self, query: &str, variables: Value) -> Value {
-        let mut response = self
-            .client
-            .post(format!("{}/graphql", self.address))
-            .send_json(&json!({ "query": query, "variables": variables }))
-            .await
-            .expect("request sent");
-        assert_eq!(response.status(), StatusCode::OK, "GraphQL answers 200");
-        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
-        serde_json::from_slice(&body).expect("GraphQL answers JSON")
+        let (status, body, _) = self.post_graphql(None, query, variables).await;
+        assert_eq!(status, StatusCode::OK, "GraphQL answers 200: {body}");
+        body
+    }
+
+    /// POST a GraphQL document, with `Authorization: Bearer token` when given; returns the status,
+    /// the body (`Value::Null` when it is not JSON) and the headers.
+    pub async fn post_graphql(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (StatusCode, Value, awc::http::header::HeaderMap) {
+        let mut request = self.client.post(format!("{}/graphql", self.address));
+        if let Some(token) = token {
+            request = request.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        send(request, Some(&json!({ "query": query, "variables": variables }))).await
     }
 
     /// POST a GraphQL query that must succeed; returns `data`.
@@ -235,6 +244,26 @@ impl TestApp {
         assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
         response["data"].clone()
     }
+}
+
+/// Sends `request`, with `body` as JSON when given; returns the status, the body (`Value::Null`
+/// when it is not JSON) and the headers.
+pub async fn send(
+    request: awc::ClientRequest,
+    body: Option<&Value>,
+) -> (StatusCode, Value, awc::http::header::HeaderMap) {
+    let mut response = match body {
+        Some(body) => request.send_json(body).await,
+        None => request.send().await,
+    }
+    .expect("request sent");
+    let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
+    (response.status(), serde_json::from_slice(&body).unwrap_or(Value::Null), response.headers().clone())
+}
+
+/// A response header as text.
+pub fn header<'a>(headers: &'a awc::http::header::HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
 }
 
 /// The `extensions.code` of the first GraphQL error, and its message.
@@ -246,11 +275,53 @@ pub fn first_error(response: &Value) -> (String, String) {
     )
 }
 
+/// Asserts a GraphQL operation refused for want of a valid login: 401, nothing resolved, and the
+/// GraphQL error body with `UNAUTHENTICATED`; returns the error's message.
+pub fn assert_unauthenticated(status: StatusCode, body: &Value) -> String {
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "status; body: {body}");
+    assert!(body["data"].is_null(), "nothing resolved: {body}");
+    let (code, message) = first_error(body);
+    assert_eq!(code, "UNAUTHENTICATED", "code; body: {body}");
+    message
+}
+
 /// Asserts the REST error envelope and returns its message.
 pub fn assert_error(status: StatusCode, body: &Value, expected_status: u16, expected_code: &str) -> String {
     assert_eq!(status.as_u16(), expected_status, "status; body: {body}");
     assert_eq!(body["error"]["code"], expected_code, "code; body: {body}");
     body["error"]["message"].as_str().expect("message is a string").to_owned()
+}
+
+/// Counts that any write a refused request could make would move. Read straight from the
+/// database, so no cache or API filter can hide a write.
+const STORED: [(&str, &str); 11] = [
+    ("articles", "SELECT COUNT(*) FROM articles"),
+    ("sum of article revisions", "SELECT COALESCE(SUM(revision), 0) FROM articles"),
+    ("article revisions", "SELECT COUNT(*) FROM article_revisions"),
+    ("article changes", "SELECT COUNT(*) FROM article_changes"),
+    ("tags", "SELECT COUNT(*) FROM tags"),
+    ("users", "SELECT COUNT(*) FROM users"),
+    ("disabled users", "SELECT COUNT(*) FROM users WHERE disabled"),
+    ("refresh tokens", "SELECT COUNT(*) FROM refresh_tokens"),
+    ("live refresh tokens", "SELECT COUNT(*) FROM refresh_tokens WHERE revoked_at IS NULL"),
+    ("partner tokens", "SELECT COUNT(*) FROM partner_tokens"),
+    ("live partner tokens", "SELECT COUNT(*) FROM partner_tokens WHERE revoked_at IS NULL"),
+];
+
+/// The [`STORED`] counts as they are now.
+pub async fn stored(database: &DatabaseConnection) -> Vec<(&'static str, i64)> {
+    let columns: Vec<String> = STORED.iter().map(|(_, query)| format!("({query})")).collect();
+    let sql = format!("SELECT {}", columns.join(", "));
+    let row = database
+        .query_one_raw(Statement::from_string(database.get_database_backend(), sql))
+        .await
+        .expect("counts read")
+        .expect("a row");
+    STORED
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| (*name, row.try_get_by_index::<i64>(i).expect("a count")))
+        .collect()
 }
 
 /// A fixed instant in the past, so fixtures do not depend on today's date.
@@ -483,15 +554,8 @@ impl TestApp {
 
     /// POST a GraphQL document with `Authorization: Bearer token`; returns status and body.
     pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> (StatusCode, Value) {
-        let mut response = self
-            .client
-            .post(format!("{}/graphql", self.address))
-            .insert_header(("Authorization", format!("Bearer {token}")))
-            .send_json(&json!({ "query": query, "variables": variables }))
-            .await
-            .expect("request sent");
-        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
-        (response.status(), serde_json::from_slice(&body).unwrap_or(Value::Null))
+        let (status, body, _) = self.post_graphql(Some(token), query, variables).await;
+        (status, body)
     }
 
     /// Like [`TestApp::graphql_as`] for a request that must succeed; returns `data`.

@@ -9,7 +9,10 @@ use std::fmt;
 use actix_web::{
     HttpRequest, HttpResponse, ResponseError,
     error::{PathError, QueryPayloadError},
-    http::StatusCode,
+    http::{
+        StatusCode,
+        header::{self, HeaderName, HeaderValue},
+    },
     web,
 };
 use bantin_domain::Error;
@@ -90,9 +93,20 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status)
-            .json(Envelope { error: Body { code: self.code, message: &self.message } })
+        let mut response = HttpResponse::build(self.status);
+        if self.status == StatusCode::UNAUTHORIZED {
+            // Only UNAUTHENTICATED means no credential was sent; every other 401 refused a token.
+            response.insert_header(bearer_challenge(self.code != code::UNAUTHENTICATED));
+        }
+        response.json(Envelope { error: Body { code: self.code, message: &self.message } })
     }
+}
+
+/// The `WWW-Authenticate` header every 401 carries (RFC 6750 §3): `error="invalid_token"` when the
+/// client presented a token and it was refused, the bare scheme when it presented none.
+pub(crate) fn bearer_challenge(token_refused: bool) -> (HeaderName, HeaderValue) {
+    let challenge = if token_refused { r#"Bearer error="invalid_token""# } else { "Bearer" };
+    (header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge))
 }
 
 impl From<Error> for ApiError {

@@ -10,7 +10,8 @@ use sea_orm::{DbErr, FromQueryResult, QuerySelect, Select, SelectModel, Selector
 use crate::entity::{article, author, category, tag};
 
 /// Wraps a database error with what we were doing. A unique-key violation becomes a `Conflict`
-/// (the caller can fix it); anything else is `Unexpected`, with the cause kept for the logs.
+/// (the caller can fix it); a database that cannot be reached or stays locked is `Unavailable`;
+/// anything else is `Unexpected`, with the cause kept for the logs.
 pub(crate) fn db_err(context: &'static str) -> impl FnOnce(DbErr) -> Error {
     move |err| match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(detail)) => Error::Conflict(format!("{context}: {detail}")),
@@ -27,7 +28,24 @@ fn unreachable_database(err: &DbErr) -> bool {
         DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => e,
         _ => return false,
     };
-    matches!(sqlx.as_ref(), Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Tls(_))
+    match sqlx.as_ref() {
+        Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Tls(_) => true,
+        Sqlx::Database(database) => sqlite_busy(database.as_ref()),
+        _ => false,
+    }
+}
+
+/// `SQLITE_BUSY`: the primary result code of every "database is locked" error.
+const SQLITE_BUSY: i32 = 5;
+
+/// Whether SQLite gave up waiting for a lock another process held past the busy timeout
+/// (`SQLITE_BUSY` or one of its extended codes). The statement did nothing and the database is
+/// fine: like a pool timeout, it passes when the other process lets go.
+fn sqlite_busy(err: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
+    use sea_orm::sqlx::error::DatabaseError;
+    err.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+        .and_then(|sqlite| sqlite.code()?.parse::<i32>().ok())
+        .is_some_and(|code| code & 0xff == SQLITE_BUSY)
 }
 
 /// Timestamps are stored at whole seconds: keyset cursors compare them exactly, and SQLite

@@ -182,14 +182,32 @@ async fn read_capped(
 
 /// A GraphQL answer as HTTP. Answers with errors are never kept by any cache: an error may be
 /// passing (a database hiccup) and is cheap to give again.
+///
+/// An answer that resolved nothing for one reason goes out with that reason's HTTP status, as REST
+/// answers do, so that clients, proxies and load balancers can tell it from success without
+/// reading the body (the body is unchanged): 401 with a `WWW-Authenticate` challenge when the
+/// caller lacks a valid login, 503 when the database is not answering.
+/// `token_presented` says whether the request carried a token in `Authorization`.
 fn to_http(
     response: &async_graphql::Response,
     shown: &crate::http_cache::ShownKeys,
+    token_presented: bool,
 ) -> Result<(HttpResponse, web::Bytes), ApiError> {
     let body = web::Bytes::from(serde_json::to_vec(response).map_err(|err| {
         ApiError::from(bantin_domain::Error::Unexpected(format!("serialising a GraphQL response: {err}")))
     })?);
-    let mut http = HttpResponse::Ok();
+    let mut http = match refusal(response) {
+        Some(code::UNAUTHENTICATED) => {
+            let mut refused = HttpResponse::Unauthorized();
+            // A refresh token travels in the body; its refusal says so with `extensions.reason`.
+            let token_refused =
+                token_presented || response.errors.iter().any(|error| extension(error, "reason").is_some());
+            refused.insert_header(crate::error::bearer_challenge(token_refused));
+            refused
+        }
+        Some(code::UNAVAILABLE) => HttpResponse::ServiceUnavailable(),
+        _ => HttpResponse::Ok(),
+    };
     http.content_type("application/json");
     shown.lists([crate::http_cache::GRAPHQL_KEY.to_owned()]);
     http.insert_header((crate::http_cache::SURROGATE_KEY, shown.header()));
@@ -197,6 +215,25 @@ fn to_http(
         http.insert_header((header::CACHE_CONTROL, "no-store"));
     }
     Ok((http.body(body.clone()), body))
+}
+
+/// The code every error shares, when the operation resolved nothing (`data` is null) and that
+/// code is one with its own HTTP status (`UNAUTHENTICATED`, `UNAVAILABLE`). A partial answer (some
+/// fields resolved, one refused) is still an answer: it stays 200.
+fn refusal(response: &async_graphql::Response) -> Option<&'static str> {
+    if response.data != async_graphql::Value::Null {
+        return None;
+    }
+    [code::UNAUTHENTICATED, code::UNAVAILABLE].into_iter().find(|refusal| {
+        let refusal = async_graphql::Value::from(*refusal);
+        !response.errors.is_empty()
+            && response.errors.iter().all(|error| extension(error, "code") == Some(&refusal))
+    })
+}
+
+/// An error's `extensions.<name>`, if it has one.
+fn extension<'a>(error: &'a async_graphql::ServerError, name: &str) -> Option<&'a async_graphql::Value> {
+    error.extensions.as_ref().and_then(|extensions| extensions.get(name))
 }
 
 /// Runs one operation for `caller`. Anonymous POSTs are answered from the response cache when
@@ -211,7 +248,9 @@ async fn execute(
     exact_body: Option<&str>,
 ) -> Result<HttpResponse, ApiError> {
     let shown = std::sync::Arc::new(crate::http_cache::ShownKeys::default());
-    let refuse = |err| Ok(to_http(&async_graphql::Response::from_errors(vec![err]), &shown)?.0);
+    let token_presented = caller != Caller::Anonymous;
+    let refuse =
+        |err| Ok(to_http(&async_graphql::Response::from_errors(vec![err]), &shown, token_presented)?.0);
     if let Err(err) = state.persisted_queries.apply(&mut request) {
         return refuse(err);
     }
@@ -270,7 +309,7 @@ async fn execute(
         }
     };
     name_uncoded_errors(&mut response, parsed);
-    let (answer, body) = to_http(&response, &shown)?;
+    let (answer, body) = to_http(&response, &shown, token_presented)?;
     match (cache_key, rendering) {
         (Some(key), Some(rendering)) if response.is_ok() => {
             let (head, _) = answer.into_parts();
@@ -288,7 +327,7 @@ async fn execute(
 /// limits) an `extensions.code`, as our own errors have, so clients can branch on codes alone.
 fn name_uncoded_errors(response: &mut async_graphql::Response, parsed: bool) {
     for error in &mut response.errors {
-        if error.extensions.as_ref().is_some_and(|extensions| extensions.get("code").is_some()) {
+        if extension(error, "code").is_some() {
             continue;
         }
         let code = if !parsed {
@@ -395,9 +434,18 @@ async fn graphql_post(
         )));
     }
     let mut answers = Vec::with_capacity(batch.len());
+    // The batch is refused as a whole (401) only when every operation in it was: the same rule as
+    // for one operation, applied to all of them. The challenge is the first one's.
+    let mut challenge = None;
+    let mut all_refused = true;
     for operation in batch {
         let answer =
             execute(&schemas, &state, &request, caller.clone(), operation, post.clone(), None).await?;
+        if answer.status() == StatusCode::UNAUTHORIZED {
+            challenge = challenge.or_else(|| answer.headers().get(header::WWW_AUTHENTICATE).cloned());
+        } else {
+            all_refused = false;
+        }
         let bytes = actix_web::body::to_bytes(answer.into_body()).await.map_err(|_| {
             ApiError::from(bantin_domain::Error::Unexpected("could not buffer a batched answer".to_owned()))
         })?;
@@ -412,7 +460,15 @@ async fn graphql_post(
         joined.extend_from_slice(answer);
     }
     joined.push(b']');
-    Ok(HttpResponse::Ok()
+    let mut http = match challenge.filter(|_| all_refused) {
+        Some(challenge) => {
+            let mut refused = HttpResponse::Unauthorized();
+            refused.insert_header((header::WWW_AUTHENTICATE, challenge));
+            refused
+        }
+        None => HttpResponse::Ok(),
+    };
+    Ok(http
         .content_type("application/json")
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(joined))
