@@ -166,6 +166,7 @@ pub async fn seed(
         })
     };
     let mut written = 0;
+    store.bulk_load(true).await.context("preparing the search index for a bulk load")?;
     let mut next = (args.count > 0).then(|| generate(existing, args.batch_size.min(args.count)));
     while let Some(pending) = next.take() {
         let batch = pending.await.context("generating articles")?;
@@ -182,6 +183,9 @@ pub async fn seed(
         written = after;
         progress(written, args.count);
     }
+    // A seed stopped before this point leaves the index correct, only tuned for loading until the
+    // next seed finishes.
+    store.bulk_load(false).await.context("compacting the search index")?;
     store.analyze().await.context("refreshing planner statistics")?;
     Ok(SeedReport { written, elapsed: started.elapsed() })
 }

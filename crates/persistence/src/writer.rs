@@ -117,6 +117,12 @@ impl Store {
         Ok(())
     }
 
+    /// Prepares the search index for [`Store::insert_articles`] in bulk (`true`) and, when the load
+    /// is done, makes it compact again (`false`). Searches stay correct in between.
+    pub async fn bulk_load(&self, loading: bool) -> Result<()> {
+        crate::search::bulk_load(&self.writer, loading).await
+    }
+
     /// Articles stored in any status; `0` means a fresh database.
     pub async fn article_count(&self) -> Result<u64> {
         article::Entity::find().count(&self.reader).await.map_err(db_err("counting articles"))
