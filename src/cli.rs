@@ -59,30 +59,44 @@ async fn open_store(database: &DatabaseSettings) -> anyhow::Result<Store> {
     if applied > 0 {
         tracing::info!(migrations.applied = applied, "database migrated");
     }
+    Ok(store)
+}
+
+/// Indexes articles the search index does not have yet (stored before it existed, or around the
+/// API). Finding them reads every article id, about a second per million articles.
+async fn index_for_search(store: &Store) -> anyhow::Result<()> {
     let indexed = store.index_unindexed().await.context("indexing articles for search")?;
     if indexed > 0 {
         tracing::info!(articles = indexed, "indexed articles for search");
     }
-    Ok(store)
+    Ok(())
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(settings) => {
             let store = open_store(&cli.database).await?;
-            let app = Application::build(&settings, store)?;
+            let app = Application::build(&settings, store.clone())?;
+            // In the background: the server answers at once, and search catches up with any
+            // article it did not have within moments.
+            actix_web::rt::spawn(async move {
+                if let Err(err) = index_for_search(&store).await {
+                    tracing::error!(error = format!("{err:#}"), "search indexing failed");
+                }
+            });
             announce(&settings, app.port());
             app.run_until_stopped().await.context("serving HTTP")?;
             tracing::info!("stopped");
             Ok(())
         }
         Command::Migrate => {
-            open_store(&cli.database).await?;
+            index_for_search(&open_store(&cli.database).await?).await?;
             tracing::info!("database is up to date");
             Ok(())
         }
         Command::Seed(args) => {
             let store = open_store(&cli.database).await?;
+            index_for_search(&store).await?;
             seed::run(&store, &args).await
         }
         Command::Schema => {

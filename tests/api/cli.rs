@@ -56,6 +56,35 @@ fn seed_migrate_and_serve_work_from_the_command_line() {
 }
 
 #[test]
+fn serve_answers_at_once_and_indexes_articles_the_search_index_lacks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("unindexed.db").display());
+    assert!(run(&["--database-url", &url, "seed", "--count", "30", "--seed", "5"]).status.success());
+    // As if the articles had been stored before the index existed.
+    tokio::runtime::Runtime::new().expect("runtime").block_on(async {
+        use sea_orm::ConnectionTrait;
+        let db = sea_orm::Database::connect(&url).await.expect("database");
+        db.execute_unprepared("INSERT INTO article_search (article_search) VALUES ('delete-all')")
+            .await
+            .expect("index emptied");
+        db.close().await.expect("closed");
+    });
+    let (mut server, port) = serve(&url, "warn", &[], Stdio::null());
+    let latest = http_get(port, "/api/v1/latest?limit=1").expect("the server answered");
+    let title = latest.split("\"title\":\"").nth(1).and_then(|rest| rest.split('"').next()).expect("a title");
+    let path = format!("/api/v1/search?q={}", title.bytes().map(|b| format!("%{b:02X}")).collect::<String>());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut found = false;
+    while !found && Instant::now() < deadline {
+        found = http_get(port, &path).is_some_and(|answer| answer.contains(title));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(found, "search never found '{title}'");
+}
+
+#[test]
 fn user_add_creates_an_account_from_a_password_on_stdin() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("users.db").display());
