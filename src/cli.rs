@@ -76,10 +76,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(settings) => {
             let store = open_store(&cli.database).await?;
-            let app = Application::build(&settings, store.clone())?;
-            // In the background: the server answers at once, and search catches up with any
-            // article it did not have within moments.
-            actix_web::rt::spawn(async move {
+            let mut app = Application::build(&settings, store.clone())?;
+            // The server answers at once; search catches up with any article it lacked within
+            // moments, and a stop midway leaves the rest to the next start.
+            app.run_beside(async move {
                 if let Err(err) = index_for_search(&store).await {
                     tracing::error!(error = format!("{err:#}"), "search indexing failed");
                 }

@@ -17,6 +17,7 @@ pub struct Application {
     port: u16,
     server: Server,
     store: Store,
+    background: Vec<actix_web::rt::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -43,17 +44,27 @@ impl Application {
             .shutdown_timeout(30);
         let server = if settings.http.workers > 0 { server.workers(settings.http.workers) } else { server };
         let server = server.listen(listener)?.run();
-        Ok(Application { port, server, store })
+        Ok(Application { port, server, store, background: Vec::new() })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Runs `job` beside the server; it is stopped when the server stops, before the database
+    /// closes (its connections must go back while the runtime still runs).
+    pub fn run_beside(&mut self, job: impl std::future::Future<Output = ()> + 'static) {
+        self.background.push(actix_web::rt::spawn(job));
+    }
+
     /// Serves until SIGINT or SIGTERM: then stops accepting connections, lets in-flight requests
     /// finish (up to 30 s), closes the database pools and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await?;
+        for job in self.background {
+            job.abort();
+            let _ = job.await;
+        }
         // The change follower keeps one connection until the process ends, so closing waits
         // only so long; SQLite's WAL is consistent either way.
         match actix_web::rt::time::timeout(CLOSE_WAIT, self.store.close()).await {
