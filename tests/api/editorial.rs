@@ -506,8 +506,12 @@ async fn editors_list_drafts_and_writers_list_only_their_own() {
     assert_eq!(editor["articles"]["totalCount"], 2);
     let writer = app.query_as(&desk.writer, list, json!({})).await;
     assert_eq!(writer["articles"]["nodes"], json!([{ "title": "Nháp của phóng viên" }]));
-    let anonymous = app.graphql(list, json!({})).await;
-    assert_eq!(first_error(&anonymous).0, "FORBIDDEN");
+    let (status, anonymous, _) = app.post_graphql(None, list, json!({})).await;
+    assert_eq!(
+        (status.as_u16(), first_error(&anonymous).0.as_str()),
+        (401, "UNAUTHENTICATED"),
+        "{anonymous}"
+    );
 }
 
 #[actix_web::test]

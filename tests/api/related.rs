@@ -280,7 +280,7 @@ async fn editors_pin_related_articles_and_see_why_the_rest_rank() {
             json!({}),
         )
         .await;
-    assert_eq!(crate::helpers::first_error(&anonymous).0, "FORBIDDEN");
+    assert_eq!(crate::helpers::first_error(&anonymous).0, "UNAUTHENTICATED");
     let (_, refused) = app
         .graphql_as(
             &desk.writer,

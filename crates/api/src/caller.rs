@@ -39,16 +39,6 @@ pub enum Caller {
 }
 
 impl Caller {
-    /// The signed-in user, or an `UNAUTHENTICATED` error for everyone else.
-    pub fn user(&self) -> Result<(UserId, Role), bantin_domain::Error> {
-        match self {
-            Caller::User { id, role } => Ok((*id, *role)),
-            _ => Err(bantin_domain::Error::Forbidden(
-                "sign in first: send an access token from `login` as `Authorization: Bearer ...`".to_owned(),
-            )),
-        }
-    }
-
     /// Whether the caller may see `article` although it is not public.
     pub fn may_preview(&self, article_id: ArticleId, created_by: Option<UserId>) -> bool {
         match self {

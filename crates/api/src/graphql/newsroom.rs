@@ -45,8 +45,9 @@ fn unauthenticated(message: &str) -> async_graphql::Error {
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code::UNAUTHENTICATED))
 }
 
-/// The signed-in user, or `UNAUTHENTICATED`.
-fn signed_in(ctx: &Context<'_>) -> Result<(bantin_domain::UserId, Role)> {
+/// The signed-in user, or `UNAUTHENTICATED` for anyone else (anonymous, a partner token, a
+/// preview link): the one check every newsroom-only field makes.
+pub(crate) fn signed_in(ctx: &Context<'_>) -> Result<(bantin_domain::UserId, Role)> {
     match caller(ctx) {
         Caller::User { id, role } => Ok((*id, *role)),
         _ => Err(unauthenticated(

@@ -174,8 +174,7 @@ impl ArticleObject {
         ctx: &Context<'_>,
         #[graphql(default = 6)] first: i32,
     ) -> Result<Vec<RelatedScore>> {
-        let caller = ctx.data::<crate::caller::Caller>().unwrap_or(&crate::caller::Caller::Anonymous);
-        let (_, role) = caller.user().map_err(graphql_error)?;
+        let (_, role) = super::newsroom::signed_in(ctx)?;
         bantin_domain::editorial::authorize(role, bantin_domain::editorial::Action::ViewDrafts, None)
             .map_err(graphql_error)?;
         let limit = u32::try_from(first.clamp(1, crate::rest::MAX_RELATED as i32)).unwrap_or(6);

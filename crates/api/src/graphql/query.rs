@@ -30,8 +30,7 @@ pub struct ContentQuery;
 
 /// The newsroom's view of `status` articles for the caller: editors see all, writers their own.
 fn newsroom_visibility(ctx: &Context<'_>, status: ArticleStatus) -> Result<Visibility> {
-    let caller = ctx.data::<Caller>().unwrap_or(&Caller::Anonymous);
-    let (user, role) = caller.user().map_err(graphql_error)?;
+    let (user, role) = super::newsroom::signed_in(ctx)?;
     editorial::authorize(role, Action::ViewDrafts, None).map_err(graphql_error)?;
     let created_by = (role == Role::Writer).then_some(user);
     Ok(Visibility::Newsroom { status: Some(status), created_by })

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use super::objects::{ArticleObject, PageInfo};
 use crate::{
     AppState,
-    caller::Caller,
     error::graphql_error,
     lookup::FilterSlugs,
     search::{self, SearchRequest},
@@ -75,8 +74,7 @@ impl SearchQueryRoot {
     ) -> Result<SearchConnection> {
         let state = ctx.data::<AppState>()?;
         let visibility = if preview {
-            let caller = ctx.data::<Caller>().unwrap_or(&Caller::Anonymous);
-            let (user, role) = caller.user().map_err(graphql_error)?;
+            let (user, role) = super::newsroom::signed_in(ctx)?;
             bantin_domain::editorial::authorize(role, bantin_domain::editorial::Action::ViewDrafts, None)
                 .map_err(graphql_error)?;
             let created_by = (role == bantin_domain::Role::Writer).then_some(user);
