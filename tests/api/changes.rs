@@ -6,20 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};
 
-use crate::helpers::{Desk, assert_error, create_draft, desk, lifecycle};
-
-async fn token(desk: &Desk, scope: &str) -> String {
-    let at = (Utc::now() + Duration::days(30)).to_rfc3339();
-    let data = desk
-        .app
-        .query_as(
-            &desk.admin,
-            "mutation($s: [String!]!, $at: DateTime!) { issuePartnerToken(name: \"Bản sao\", scopes: $s, expiresAt: $at) { token } }",
-            json!({ "s": [scope], "at": at }),
-        )
-        .await;
-    data["issuePartnerToken"]["token"].as_str().expect("token").to_owned()
-}
+use crate::helpers::{Desk, assert_error, create_draft, desk, lifecycle, partner_token};
 
 /// Applies every page of changes since `cursor` to `copy`; returns the new cursor.
 async fn sync(
@@ -77,7 +64,7 @@ fn revision(body: &Value, mutation: &str) -> i64 {
 async fn a_copy_fed_by_the_change_feed_converges_on_the_public_view() {
     let desk = desk().await;
     let app = &desk.app;
-    let reader = token(&desk, "api:read").await;
+    let reader = partner_token(&desk, "api:read").await;
     let mut copy = BTreeMap::new();
 
     let mut published = Vec::new();
@@ -126,10 +113,10 @@ async fn the_change_feed_needs_a_token_with_api_read_and_a_cursor_it_issued() {
     let desk = desk().await;
     let (status, body) = desk.app.get("/api/v1/changes").await;
     assert_error(status, &body, 401, "UNAUTHENTICATED");
-    let feeds_only = token(&desk, "feeds:full").await;
+    let feeds_only = partner_token(&desk, "feeds:full").await;
     let (status, body) = desk.app.get_as(&feeds_only, "/api/v1/changes").await;
     assert_error(status, &body, 403, "FORBIDDEN");
-    let reader = token(&desk, "api:read").await;
+    let reader = partner_token(&desk, "api:read").await;
     for path in ["/api/v1/changes?since=forged", "/api/v1/changes?limit=0", "/api/v1/changes?limit=501"] {
         let (status, body) = desk.app.get_as(&reader, path).await;
         assert_error(status, &body, 400, "BAD_REQUEST");
