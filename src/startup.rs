@@ -36,7 +36,12 @@ impl Application {
             App::new()
                 .wrap(middleware::Compress::default())
                 // The path without its query string: feed readers put tokens in `?token=`.
-                .wrap(middleware::Logger::new("%m %U %s %b %Dms").log_target("bantin::http"))
+                // actix's Logger has no method placeholder (`%m` printed a literal "m").
+                .wrap(
+                    middleware::Logger::new("%{method}xi %U %s %b %Dms")
+                        .custom_request_replace("method", |request| request.method().to_string())
+                        .log_target("bantin::http"),
+                )
                 .configure(bantin_api::configure(state.clone()))
         });
         let server = server
