@@ -20,7 +20,7 @@ pub struct RelatedWeights {
     /// Per unit of inverse tag frequency (`ln(1 + N / df)`).
     pub tag: f64,
     pub category: f64,
-    /// Times the Jaccard similarity of title and sapo bigrams (0 to 1).
+    /// Times the weighted share of the source's title-and-sapo syllable pairs a candidate carries (0 to 1).
     pub text: f64,
     /// Times `exp(-days apart / recency_days)`.
     pub recency: f64,
@@ -47,36 +47,71 @@ impl Default for RelatedWeights {
 pub struct RelatedSource {
     pub article: Article,
     pub tags: Vec<TagId>,
-    pub bigrams: HashSet<String>,
-    /// The title's folded words, for shared phrases.
-    pub title_words: Vec<String>,
 }
 
 impl RelatedSource {
     pub fn new(article: Article, tags: Vec<TagId>) -> RelatedSource {
-        let bigrams = bigrams(&format!("{} {}", article.title, article.sapo));
-        let title_words = folded_words(&article.title);
-        RelatedSource { article, tags, bigrams, title_words }
+        RelatedSource { article, tags }
     }
 }
 
-fn folded_words(text: &str) -> Vec<String> {
-    fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+/// Folded words as small integers, each word one id for the length of one ranking: a syllable
+/// pair is then one `u64` to hash and compare, not a new string per pair per candidate (ranking
+/// was a third of a related request's time with strings).
+#[derive(Default)]
+struct Words {
+    ids: HashMap<String, u32>,
+    /// Whether the word with this id holds a digit.
+    numeric: Vec<bool>,
+}
+
+/// Two adjacent words, as their ids.
+type Pair = u64;
+
+impl Words {
+    fn id(&mut self, word: &str) -> u32 {
+        if let Some(id) = self.ids.get(word) {
+            return *id;
+        }
+        let id = u32::try_from(self.numeric.len()).unwrap_or(u32::MAX);
+        self.ids.insert(word.to_owned(), id);
+        self.numeric.push(word.chars().any(|c| c.is_ascii_digit()));
+        id
+    }
+
+    /// The text's folded words (diacritics and case removed, split at anything not a letter or
+    /// digit), as ids.
+    fn of(&mut self, text: &str) -> Vec<u32> {
+        fold(text)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| self.id(w))
+            .collect()
+    }
+
+    /// Adjacent pairs of words. Pairs with a number are left out: dates open most sapos
+    /// ("Ngày 26/6, ...") and would make every story of a day look alike.
+    fn pairs(&self, words: &[u32]) -> HashSet<Pair> {
+        let numeric = |id: u32| self.numeric.get(id as usize).copied().unwrap_or(false);
+        words
+            .windows(2)
+            .filter(|pair| !numeric(pair[0]) && !numeric(pair[1]))
+            .map(|pair| (u64::from(pair[0]) << 32) | u64::from(pair[1]))
+            .collect()
+    }
 }
 
 /// The longest run of consecutive words `a` and `b` share.
-fn longest_shared_run(a: &[String], b: &[String]) -> usize {
+fn longest_shared_run(a: &[u32], b: &[u32]) -> usize {
     let mut best = 0;
     let mut previous = vec![0usize; b.len() + 1];
+    let mut current = vec![0usize; b.len() + 1];
     for word in a {
-        let mut current = vec![0usize; b.len() + 1];
         for (j, other) in b.iter().enumerate() {
-            if word == other {
-                current[j + 1] = previous[j] + 1;
-                best = best.max(current[j + 1]);
-            }
+            current[j + 1] = if word == other { previous[j] + 1 } else { 0 };
+            best = best.max(current[j + 1]);
         }
-        previous = current;
+        std::mem::swap(&mut previous, &mut current);
     }
     best
 }
@@ -111,41 +146,22 @@ pub struct RelatedItem {
     pub score: Option<ScoreParts>,
 }
 
-/// Adjacent pairs of folded syllables. Pairs with a number are left out: dates open most sapos
-/// ("Ngày 26/6, ...") and would make every story of a day look alike.
-pub fn bigrams(text: &str) -> HashSet<String> {
-    let words: Vec<String> = fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let is_number = |w: &str| w.chars().any(|c| c.is_ascii_digit());
-    words
-        .windows(2)
-        .filter(|pair| !is_number(&pair[0]) && !is_number(&pair[1]))
-        .map(|pair| format!("{} {}", pair[0], pair[1]))
-        .collect()
-}
-
 /// How much each syllable pair says, estimated over the candidate pool (articles near the source
 /// in time, sharing its tags, section or wording): a pair most candidates carry ("phát triển")
 /// says little, one only a few carry (the story's own phrase) says much. Computed the same way on
 /// every backend.
-pub struct PairWeights {
-    /// Only pairs that at least three articles of the pool carry: a pair nobody else has cannot
-    /// relate the source to anything, one other article sharing it is as likely chance as a
-    /// phrase, and counting either would only dilute the pairs that recur.
-    weights: HashMap<String, f64>,
+struct PairWeights {
+    weights: HashMap<Pair, f64>,
 }
 
 impl PairWeights {
-    pub fn new<'a>(pool: impl IntoIterator<Item = &'a HashSet<String>>) -> PairWeights {
-        let mut frequency: HashMap<String, usize> = HashMap::new();
+    fn new<'a>(pool: impl IntoIterator<Item = &'a HashSet<Pair>>) -> PairWeights {
+        let mut frequency: HashMap<Pair, usize> = HashMap::new();
         let mut size = 0usize;
         for pairs in pool {
             size += 1;
             for pair in pairs {
-                *frequency.entry(pair.clone()).or_default() += 1;
+                *frequency.entry(*pair).or_default() += 1;
             }
         }
         let weights =
@@ -153,13 +169,13 @@ impl PairWeights {
         PairWeights { weights }
     }
 
-    fn weight(&self, pair: &str) -> f64 {
+    fn weight(&self, pair: &Pair) -> f64 {
         self.weights.get(pair).copied().unwrap_or(0.0)
     }
 
     /// How much of the source's wording the candidate carries, weighted (0 to 1). Normalised by
     /// the source alone, so a candidate's long sapo neither helps nor hurts it.
-    pub fn similarity(&self, source: &HashSet<String>, candidate: &HashSet<String>) -> f64 {
+    fn similarity(&self, source: &HashSet<Pair>, candidate: &HashSet<Pair>) -> f64 {
         let total: f64 = source.iter().map(|p| self.weight(p)).sum();
         if total <= 0.0 {
             return 0.0;
@@ -169,17 +185,29 @@ impl PairWeights {
     }
 }
 
-/// Scores one candidate whose title-and-sapo pairs are `pairs`. `tag_frequency` gives how many
-/// articles carry each tag; `articles` is (about) how many articles there are.
-pub fn score(
-    source: &RelatedSource,
-    candidate: &RelatedCandidate,
-    pairs: &HashSet<String>,
+/// The source's wording, as every candidate is compared with it.
+struct SourceText {
+    pairs: HashSet<Pair>,
+    title: Vec<u32>,
+}
+
+/// One candidate's wording: its title-and-sapo words and their pairs.
+struct CandidateText {
+    words: Vec<u32>,
+    pairs: HashSet<Pair>,
+}
+
+/// Scores one candidate. `tag_frequency` gives how many articles carry each tag; `articles` is
+/// (about) how many articles there are.
+fn score(
+    source: (&RelatedSource, &SourceText),
+    candidate: (&RelatedCandidate, &CandidateText),
     pair_weights: &PairWeights,
     tag_frequency: &HashMap<TagId, u64>,
     articles: u64,
     weights: &RelatedWeights,
 ) -> ScoreParts {
+    let ((source, source_text), (candidate, candidate_text)) = (source, candidate);
     let tags: f64 = candidate
         .shared_tags
         .iter()
@@ -191,11 +219,9 @@ pub fn score(
         * weights.tag;
     let category =
         if candidate.article.category_id == source.article.category_id { weights.category } else { 0.0 };
-    let run = longest_shared_run(
-        &source.title_words,
-        &folded_words(&format!("{} {}", candidate.article.title, candidate.article.sapo)),
-    );
-    let text = pair_weights.similarity(&source.bigrams, pairs).max(phrase_similarity(run)) * weights.text;
+    let run = longest_shared_run(&source_text.title, &candidate_text.words);
+    let text = pair_weights.similarity(&source_text.pairs, &candidate_text.pairs).max(phrase_similarity(run))
+        * weights.text;
     let recency = match (source.article.published_at, candidate.article.published_at) {
         (Some(a), Some(b)) => {
             let days = (a - b).num_seconds().unsigned_abs() as f64 / 86_400.0;
@@ -216,19 +242,27 @@ pub fn rank(
     articles: u64,
     weights: &RelatedWeights,
 ) -> Vec<(Article, ScoreParts)> {
-    let candidates: Vec<(RelatedCandidate, HashSet<String>)> = candidates
+    let mut words = Words::default();
+    let title_and_sapo = |article: &Article| format!("{} {}", article.title, article.sapo);
+    let source_words = words.of(&title_and_sapo(&source.article));
+    let source_text =
+        SourceText { pairs: words.pairs(&source_words), title: words.of(&source.article.title) };
+    let candidates: Vec<(RelatedCandidate, CandidateText)> = candidates
         .into_iter()
         .filter(|c| c.article.id != source.article.id)
         .map(|c| {
-            let pairs = bigrams(&format!("{} {}", c.article.title, c.article.sapo));
-            (c, pairs)
+            let candidate_words = words.of(&title_and_sapo(&c.article));
+            let text = CandidateText { pairs: words.pairs(&candidate_words), words: candidate_words };
+            (c, text)
         })
         .collect();
-    let pair_weights = PairWeights::new(candidates.iter().map(|(_, pairs)| pairs).chain([&source.bigrams]));
+    let pair_weights =
+        PairWeights::new(candidates.iter().map(|(_, text)| &text.pairs).chain([&source_text.pairs]));
     let mut scored: Vec<(Article, ScoreParts)> = candidates
         .into_iter()
-        .map(|(c, pairs)| {
-            let parts = score(source, &c, &pairs, &pair_weights, tag_frequency, articles, weights);
+        .map(|(c, text)| {
+            let parts =
+                score((source, &source_text), (&c, &text), &pair_weights, tag_frequency, articles, weights);
             (c.article, parts)
         })
         .filter(|(_, parts)| parts.tags + parts.category + parts.text > 0.0)
@@ -261,9 +295,13 @@ mod tests {
     }
 
     #[test]
-    fn bigrams_are_folded_syllable_pairs() {
-        let pairs = bigrams("Ngày 26/6, Bắc Giang: du lịch");
-        assert_eq!(pairs, ["bac giang", "giang du", "du lich"].into_iter().map(String::from).collect());
+    fn pairs_are_of_folded_syllables_and_leave_numbers_out() {
+        let mut words = Words::default();
+        let text = words.of("Ngày 26/6, Bắc Giang: du lịch");
+        let pairs = words.pairs(&text);
+        let [bac, giang, du, lich] = ["bac", "giang", "du", "lich"].map(|w| u64::from(words.id(w)));
+        assert_eq!(words.numeric.len(), 7, "ngay 26 6 bac giang du lich, and no new word for the lookups");
+        assert_eq!(pairs, HashSet::from([bac << 32 | giang, giang << 32 | du, du << 32 | lich]));
     }
 
     #[test]
@@ -314,26 +352,22 @@ mod tests {
 
     #[test]
     fn a_pair_every_candidate_shares_counts_for_less_than_a_rare_one() {
-        let set = |pairs: &[&str]| pairs.iter().map(|p| p.to_string()).collect::<HashSet<_>>();
-        let common = set(&["phat trien"]);
-        let pool = [
-            set(&["phat trien", "hoa ban"]),
-            set(&["phat trien"]),
-            set(&["phat trien"]),
-            set(&["phat trien"]),
-        ];
+        let (phat_trien, hoa_ban): (Pair, Pair) = (1, 2);
+        let common = HashSet::from([phat_trien]);
+        let pool = [HashSet::from([phat_trien, hoa_ban]), common.clone(), common.clone(), common.clone()];
         let weights = PairWeights::new(pool.iter());
-        let source = set(&["phat trien", "hoa ban"]);
-        assert!(weights.similarity(&source, &set(&["hoa ban"])) > weights.similarity(&source, &common));
+        let source = HashSet::from([phat_trien, hoa_ban]);
+        assert!(
+            weights.similarity(&source, &HashSet::from([hoa_ban])) > weights.similarity(&source, &common)
+        );
     }
 
     #[test]
     fn a_shared_phrase_of_three_words_or_more_counts_as_the_same_story() {
-        let words = |t: &str| folded_words(t);
-        assert_eq!(
-            longest_shared_run(&words("Mở lễ hội hoa ban"), &words("Khai mạc lễ hội hoa ban Điện Biên")),
-            4
-        );
+        let mut words = Words::default();
+        let (a, b) = (words.of("Mở lễ hội hoa ban"), words.of("Khai mạc lễ hội hoa ban Điện Biên"));
+        assert_eq!(longest_shared_run(&a, &b), 4);
+        assert_eq!(longest_shared_run(&words.of("lễ hội"), &words.of("hội lễ")), 1);
         assert_eq!(phrase_similarity(2), 0.0);
         assert_eq!(phrase_similarity(3), 0.5);
         assert_eq!(phrase_similarity(4), 1.0);
