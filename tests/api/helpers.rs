@@ -202,7 +202,12 @@ pub async fn spawn_app_on(settings: ServeSettings, store: Store, database: TestD
     let app = Application::build(&settings, store.clone()).expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
-    let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
+    // The server closes a connection idle for 5 s (actix's keep-alive). A client that kept one
+    // longer (awc's default is 15 s) could send on it just as the server closes it, and fail with
+    // `Disconnected` though the server did nothing wrong: so the client lets go first.
+    let connector = awc::Connector::new().conn_keep_alive(std::time::Duration::from_secs(2));
+    let client =
+        awc::Client::builder().connector(connector).timeout(std::time::Duration::from_secs(30)).finish();
     TestApp { address, store, client, _database: database }
 }
 
