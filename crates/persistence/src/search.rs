@@ -2,7 +2,7 @@
 //! between SQLite (FTS5) and PostgreSQL (`tsvector`); both index the same folded tokens, which
 //! [`bantin_domain::search::index_text`] produces.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use bantin_domain::{
     Body, Error, Result, Visibility,
@@ -332,7 +332,7 @@ async fn visible_among_best_hits(
     if hits.is_empty() {
         return Ok(Some(hits));
     }
-    let shown: std::collections::HashSet<i64> = article::Entity::find()
+    let shown: HashSet<i64> = article::Entity::find()
         .select_only()
         .column(article::Column::Id)
         .filter(visible(visibility))

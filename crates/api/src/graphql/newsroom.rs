@@ -56,6 +56,25 @@ pub(crate) fn signed_in(ctx: &Context<'_>) -> Result<(bantin_domain::UserId, Rol
     }
 }
 
+/// The signed-in user, when their role may see unpublished articles: `UNAUTHENTICATED` for anyone
+/// not signed in, `FORBIDDEN` for a role that may not.
+pub(crate) fn drafts_viewer(ctx: &Context<'_>) -> Result<(bantin_domain::UserId, Role)> {
+    let (user, role) = signed_in(ctx)?;
+    editorial::authorize(role, Action::ViewDrafts, None).map_err(graphql_error)?;
+    Ok((user, role))
+}
+
+/// The newsroom's view of articles (of `status`, or of any) for the caller: editors see all,
+/// writers their own.
+pub(crate) fn newsroom_visibility(
+    ctx: &Context<'_>,
+    status: Option<bantin_domain::ArticleStatus>,
+) -> Result<bantin_domain::Visibility> {
+    let (user, role) = drafts_viewer(ctx)?;
+    let created_by = (role == Role::Writer).then_some(user);
+    Ok(bantin_domain::Visibility::Newsroom { status, created_by })
+}
+
 fn article_id(id: &ID) -> Result<ArticleId> {
     id.parse::<i64>()
         .map(ArticleId)

@@ -174,9 +174,7 @@ impl ArticleObject {
         ctx: &Context<'_>,
         #[graphql(default = 6)] first: i32,
     ) -> Result<Vec<RelatedScore>> {
-        let (_, role) = super::newsroom::signed_in(ctx)?;
-        bantin_domain::editorial::authorize(role, bantin_domain::editorial::Action::ViewDrafts, None)
-            .map_err(graphql_error)?;
+        super::newsroom::drafts_viewer(ctx)?;
         let limit = u32::try_from(first.clamp(1, crate::rest::MAX_RELATED as i32)).unwrap_or(6);
         let state = ctx.data::<AppState>()?;
         let items = crate::related::explained(state, &self.article, limit).await.map_err(graphql_error)?;

@@ -1,7 +1,7 @@
 //! The public read root: what frontends query.
 
 use async_graphql::{Context, InputObject, Object, Result};
-use bantin_domain::{ArticleStatus, Role, Visibility, editorial, editorial::Action};
+use bantin_domain::Visibility;
 
 use super::{
     article_page,
@@ -27,14 +27,6 @@ pub struct ArticleFilterInput {
 
 #[derive(Default)]
 pub struct ContentQuery;
-
-/// The newsroom's view of `status` articles for the caller: editors see all, writers their own.
-fn newsroom_visibility(ctx: &Context<'_>, status: ArticleStatus) -> Result<Visibility> {
-    let (user, role) = super::newsroom::signed_in(ctx)?;
-    editorial::authorize(role, Action::ViewDrafts, None).map_err(graphql_error)?;
-    let created_by = (role == Role::Writer).then_some(user);
-    Ok(Visibility::Newsroom { status: Some(status), created_by })
-}
 
 fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
     ctx.data::<AppState>()
@@ -78,7 +70,7 @@ impl ContentQuery {
     ) -> Result<ArticleConnection> {
         let visibility = match status {
             None => Visibility::public_now(),
-            Some(status) => newsroom_visibility(ctx, status.into())?,
+            Some(status) => super::newsroom::newsroom_visibility(ctx, Some(status.into()))?,
         };
         let filter = filter.unwrap_or_default();
         let slugs = FilterSlugs {

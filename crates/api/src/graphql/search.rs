@@ -73,15 +73,8 @@ impl SearchQueryRoot {
         #[graphql(default)] preview: bool,
     ) -> Result<SearchConnection> {
         let state = ctx.data::<AppState>()?;
-        let visibility = if preview {
-            let (user, role) = super::newsroom::signed_in(ctx)?;
-            bantin_domain::editorial::authorize(role, bantin_domain::editorial::Action::ViewDrafts, None)
-                .map_err(graphql_error)?;
-            let created_by = (role == bantin_domain::Role::Writer).then_some(user);
-            Visibility::Newsroom { status: None, created_by }
-        } else {
-            Visibility::public_now()
-        };
+        let visibility =
+            if preview { super::newsroom::newsroom_visibility(ctx, None)? } else { Visibility::public_now() };
         let filter = filter.unwrap_or_default();
         let request = SearchRequest {
             query: (&query, "query"),
