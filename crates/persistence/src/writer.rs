@@ -39,15 +39,17 @@ impl PreparedArticles {
         PreparedArticles(
             articles
                 .into_iter()
-                .map(|article| {
+                .map(|mut article| {
                     let content = &article.content;
-                    PreparedArticle {
-                        body: json_string(&content.body),
-                        cover: content.cover.as_ref().map(json_string),
-                        word_count: i32::try_from(content.word_count()).unwrap_or(i32::MAX),
-                        index: IndexText::new(&content.title, &content.sapo, &content.body),
-                        article,
-                    }
+                    let body = json_string(&content.body);
+                    let cover = content.cover.as_ref().map(json_string);
+                    let word_count = i32::try_from(content.word_count()).unwrap_or(i32::MAX);
+                    let index = IndexText::new(&content.title, &content.sapo, &content.body);
+                    // The block tree is thousands of small allocations: freed here, on the
+                    // preparing thread, instead of between two statements of the writer (a tenth
+                    // of a seed's time).
+                    drop(std::mem::take(&mut article.content.body));
+                    PreparedArticle { article, body, cover, word_count, index }
                 })
                 .collect(),
         )
