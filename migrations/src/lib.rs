@@ -17,6 +17,7 @@ mod m20261126_000004_create_related_pins;
 mod m20261126_000005_keep_search_vectors_inline;
 mod m20261126_000006_create_search_headlines;
 mod m20261126_000007_create_article_changes;
+mod m20261129_000008_split_sqlite_search_index;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_keep_search_vectors_inline::Migration),
             Box::new(m20261126_000006_create_search_headlines::Migration),
             Box::new(m20261126_000007_create_article_changes::Migration),
+            Box::new(m20261129_000008_split_sqlite_search_index::Migration),
         ]
     }
 }

@@ -64,9 +64,11 @@ fn serve_answers_at_once_and_indexes_articles_the_search_index_lacks() {
     tokio::runtime::Runtime::new().expect("runtime").block_on(async {
         use sea_orm::ConnectionTrait;
         let db = sea_orm::Database::connect(&url).await.expect("database");
-        db.execute_unprepared("INSERT INTO article_search (article_search) VALUES ('delete-all')")
-            .await
-            .expect("index emptied");
+        for index in ["article_headlines", "article_search"] {
+            db.execute_unprepared(&format!("INSERT INTO {index} ({index}) VALUES ('delete-all')"))
+                .await
+                .expect("index emptied");
+        }
         db.close().await.expect("closed");
     });
     let (mut server, port) = serve(&url, "warn", &[], Stdio::null());

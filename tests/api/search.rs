@@ -202,3 +202,43 @@ async fn search_is_never_stale_after_a_write_returns() {
         app.graphql_as("not-a-token", "{ search(query: \"son la\") { totalCount } }", json!({})).await;
     assert_eq!(body["error"]["code"], "TOKEN_INVALID");
 }
+
+/// On SQLite a search first ranks only the best `2 × MAX_CANDIDATES` title-and-sapo hits and
+/// tests which are visible. When drafts crowd those out, it must fall back to ranking every
+/// visible hit: the published matches then keep the scores they had before the drafts arrived
+/// (text relevance included), instead of coming back as unranked body matches.
+#[actix_web::test]
+async fn published_matches_ranked_below_many_drafts_keep_their_ranking() {
+    let app = spawn_app().await;
+    let newsroom = Newsroom::new(&app.store).await;
+    let title = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+    let ranked = |data: Value| -> Vec<(String, f64)> {
+        data["search"]["edges"]
+            .as_array()
+            .expect("edges")
+            .iter()
+            .map(|e| {
+                (e["node"]["slug"].as_str().expect("slug").to_owned(), e["score"].as_f64().expect("score"))
+            })
+            .collect()
+    };
+    let published: Vec<Story> = (1..=5)
+        .map(|n| {
+            let text = format!("Thủy điện miền núi phía Bắc tích nước cho đồng bằng mùa khô năm {n}");
+            Story::published(title(text), "thoi-su", n)
+        })
+        .collect();
+    newsroom.write(published).await;
+    let before = ranked(app.query(SEARCH, json!({ "q": "thuy dien", "first": 20 })).await);
+    assert_eq!(before.len(), 5, "{before:?}");
+
+    let drafts = (0..2 * bantin_domain::search::MAX_CANDIDATES + 100)
+        .map(|n| {
+            Story::published(title(format!("Thủy điện {n}")), "thoi-su", 10).status(ArticleStatus::Draft)
+        })
+        .collect();
+    newsroom.write(drafts).await;
+    let data = app.query(SEARCH, json!({ "q": "thuy dien", "first": 20 })).await;
+    assert_eq!(data["search"]["totalCount"], 5, "{data}");
+    assert_eq!(ranked(data), before);
+}

@@ -118,7 +118,7 @@ async fn text_neighbours(db: &impl ConnectionTrait, source: &RelatedSource) -> R
             )
         }
         _ => format!(
-            "SELECT rowid AS id FROM article_search WHERE article_search MATCH '{{title sapo}} : ({})' \
+            "SELECT rowid AS id FROM article_headlines WHERE article_headlines MATCH '{}' \
              LIMIT {FROM_TEXT}",
             quote(phrases.iter().map(|p| format!("\"{}\"", p.join(" "))).collect::<Vec<_>>().join(" OR "))
         ),

@@ -38,7 +38,7 @@ pub(crate) struct IndexEntry {
     pub text: IndexText,
 }
 
-/// Rows per index INSERT (four values each).
+/// Rows per index INSERT (four values each at most).
 const ENTRIES_PER_INSERT: usize = 200;
 
 /// Whether the articles being indexed may have entries already.
@@ -49,62 +49,99 @@ pub(crate) enum Existing {
     Replaced,
 }
 
-/// Writes (or rewrites) index entries, in the caller's transaction.
+/// Writes (or rewrites) index entries, in the caller's transaction. Both backends keep two
+/// indexes: `article_headlines` (title and sapo, ranked, with word positions for phrases) and
+/// `article_search` (every word of the article).
 pub(crate) async fn write(
     db: &impl ConnectionTrait,
     entries: Vec<IndexEntry>,
     existing: Existing,
 ) -> Result<()> {
-    let backend = db.get_database_backend();
     let mut entries = entries.into_iter().peekable();
     while entries.peek().is_some() {
         let chunk: Vec<IndexEntry> = entries.by_ref().take(ENTRIES_PER_INSERT).collect();
         let ids = chunk.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(",");
-        if backend == DatabaseBackend::Sqlite && existing == Existing::Replaced {
-            // A contentless FTS5 row is replaced by deleting it first.
-            db.execute_unprepared(&format!("DELETE FROM article_search WHERE rowid IN ({ids})"))
-                .await
-                .map_err(db_err("clearing search entries"))?;
+        let statements = match db.get_database_backend() {
+            DatabaseBackend::Postgres => postgres_index_rows(chunk, &ids),
+            _ => sqlite_index_rows(chunk, &ids, existing),
+        };
+        for statement in statements {
+            db.execute_raw(statement).await.map_err(db_err("writing search entries"))?;
         }
-        let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
-        let mut rows = Vec::with_capacity(chunk.len());
-        for IndexEntry { id, text } in chunk {
-            let n = values.len();
-            rows.push(match backend {
-                DatabaseBackend::Postgres => format!(
-                    "(${}, setweight(to_tsvector('simple', ${}), 'A') || setweight(to_tsvector('simple', ${}), 'B') \
-                     || setweight(to_tsvector('simple', ${}), 'C'))",
-                    n + 1,
-                    n + 2,
-                    n + 3,
-                    n + 4
-                ),
-                _ => "(?, ?, ?, ?)".to_owned(),
-            });
-            values.extend([id.into(), text.title.into(), text.sapo.into(), text.body.into()]);
-        }
-        let sql = match backend {
-            DatabaseBackend::Postgres => format!(
+    }
+    Ok(())
+}
+
+/// A weighted `tsvector` per article (title A, sapo B, body C), and its A and B part as the
+/// headline; both replace what was there.
+fn postgres_index_rows(chunk: Vec<IndexEntry>, ids: &str) -> Vec<Statement> {
+    let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 4);
+    let mut rows = Vec::with_capacity(chunk.len());
+    for IndexEntry { id, text } in chunk {
+        let n = values.len();
+        rows.push(format!(
+            "(${}, setweight(to_tsvector('simple', ${}), 'A') || setweight(to_tsvector('simple', ${}), 'B') \
+             || setweight(to_tsvector('simple', ${}), 'C'))",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4
+        ));
+        values.extend([id.into(), text.title.into(), text.sapo.into(), text.body.into()]);
+    }
+    let backend = DatabaseBackend::Postgres;
+    vec![
+        Statement::from_sql_and_values(
+            backend,
+            format!(
                 "INSERT INTO article_search (article_id, document) VALUES {} \
                  ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
                 rows.join(", ")
             ),
-            _ => format!("INSERT INTO article_search (rowid, title, sapo, body) VALUES {}", rows.join(", ")),
-        };
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await
-            .map_err(db_err("writing search entries"))?;
-        if backend == DatabaseBackend::Postgres {
-            db.execute_unprepared(&format!(
+            values,
+        ),
+        Statement::from_string(
+            backend,
+            format!(
                 "INSERT INTO article_headlines (article_id, headline) \
                  SELECT article_id, ts_filter(document, '{{a,b}}') FROM article_search WHERE article_id IN ({ids}) \
                  ON CONFLICT (article_id) DO UPDATE SET headline = EXCLUDED.headline"
-            ))
-            .await
-            .map_err(db_err("writing search headlines"))?;
+            ),
+        ),
+    ]
+}
+
+/// FTS5 rows keyed by article id: title and sapo in `article_headlines`, all the words as one
+/// column in `article_search`. A contentless FTS5 row is replaced by deleting it first.
+fn sqlite_index_rows(chunk: Vec<IndexEntry>, ids: &str, existing: Existing) -> Vec<Statement> {
+    let backend = DatabaseBackend::Sqlite;
+    let mut statements = Vec::with_capacity(4);
+    if existing == Existing::Replaced {
+        for table in ["article_headlines", "article_search"] {
+            statements
+                .push(Statement::from_string(backend, format!("DELETE FROM {table} WHERE rowid IN ({ids})")));
         }
     }
-    Ok(())
+    let rows = |width: usize| vec![format!("({})", vec!["?"; width].join(", ")); chunk.len()].join(", ");
+    let (headline_rows, text_rows) = (rows(3), rows(2));
+    let mut headlines: Vec<Value> = Vec::with_capacity(chunk.len() * 3);
+    let mut texts: Vec<Value> = Vec::with_capacity(chunk.len() * 2);
+    for IndexEntry { id, text } in chunk {
+        let all_words = [text.title.as_str(), text.sapo.as_str(), text.body.as_str()].join(" ");
+        headlines.extend([id.into(), text.title.into(), text.sapo.into()]);
+        texts.extend([id.into(), all_words.into()]);
+    }
+    statements.push(Statement::from_sql_and_values(
+        backend,
+        format!("INSERT INTO article_headlines (rowid, title, sapo) VALUES {headline_rows}"),
+        headlines,
+    ));
+    statements.push(Statement::from_sql_and_values(
+        backend,
+        format!("INSERT INTO article_search (rowid, text) VALUES {text_rows}"),
+        texts,
+    ));
+    statements
 }
 
 /// SQLite: the writer tuned for a bulk load, and back. While loading, FTS5 segments merge in wider,
@@ -119,14 +156,22 @@ pub(crate) async fn bulk_load(db: &impl ConnectionTrait, loading: bool) -> Resul
     }
     let commands: &[&str] = if loading {
         &[
+            "INSERT INTO article_headlines (article_headlines, rank) VALUES ('automerge', 16)",
             "INSERT INTO article_search (article_search, rank) VALUES ('automerge', 16)",
             "PRAGMA cache_size = -65536",
+            "PRAGMA synchronous = NORMAL",
+            "PRAGMA wal_autocheckpoint = 16384",
         ]
     } else {
         &[
+            "INSERT INTO article_headlines (article_headlines) VALUES ('optimize')",
+            "INSERT INTO article_headlines (article_headlines, rank) VALUES ('automerge', 4)",
             "INSERT INTO article_search (article_search) VALUES ('optimize')",
             "INSERT INTO article_search (article_search, rank) VALUES ('automerge', 4)",
             "PRAGMA cache_size = -2000",
+            "PRAGMA synchronous = FULL",
+            "PRAGMA wal_autocheckpoint = 1000",
+            "PRAGMA wal_checkpoint(TRUNCATE)",
         ]
     };
     for command in commands {
@@ -199,42 +244,31 @@ async fn tier(
     // digits (see `SearchQuery::parse`), so no reader input reaches the database as syntax; quotes
     // are doubled all the same.
     let literal = |text: String| format!("'{}'", text.replace('\'', "''"));
-    let (table, rank, matches, join, order) = match (backend, tier) {
-        (DatabaseBackend::Postgres, Tier::Headline) => {
-            let tsquery = literal(query.terms.join(" & "));
-            (
-                "article_headlines",
-                format!("ts_rank_cd(article_headlines.headline, to_tsquery('simple', {tsquery}))::float8"),
-                format!("article_headlines.headline @@ to_tsquery('simple', {tsquery})"),
-                "article_headlines.article_id = articles.id",
-                true,
-            )
-        }
-        (DatabaseBackend::Postgres, Tier::Anywhere) => {
-            let tsquery = literal(query.terms.join(" & "));
-            (
-                "article_search",
-                "0.0::float8".to_owned(),
-                format!("article_search.document @@ to_tsquery('simple', {tsquery})"),
-                "article_search.article_id = articles.id",
-                false,
-            )
-        }
-        (_, tier) => {
-            let terms = query.terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" ");
-            let (expression, rank) = match tier {
-                // bm25 is lower-is-better; weights favour title over sapo.
-                Tier::Headline => {
-                    (format!("{{title sapo}} : ({terms})"), "-bm25(article_search, 10.0, 4.0, 1.0)")
-                }
-                Tier::Anywhere => (terms, "0.0"),
+    let table = match tier {
+        Tier::Headline => "article_headlines",
+        Tier::Anywhere => "article_search",
+    };
+    let order = tier == Tier::Headline;
+    let (rank, matches, join) = match backend {
+        DatabaseBackend::Postgres => {
+            let tsquery = format!("to_tsquery('simple', {})", literal(query.terms.join(" & ")));
+            let (column, rank) = match tier {
+                Tier::Headline => ("headline", format!("ts_rank_cd({table}.headline, {tsquery})::float8")),
+                Tier::Anywhere => ("document", "0.0::float8".to_owned()),
             };
+            (rank, format!("{table}.{column} @@ {tsquery}"), format!("{table}.article_id = articles.id"))
+        }
+        _ => {
+            let rank = match tier {
+                // bm25 is lower-is-better; weights favour title over sapo.
+                Tier::Headline => "-bm25(article_headlines, 10.0, 4.0)",
+                Tier::Anywhere => "0.0",
+            };
+            let terms = query.terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" ");
             (
-                "article_search",
                 rank.to_owned(),
-                format!("article_search MATCH {}", literal(expression)),
-                "article_search.rowid = articles.id",
-                tier == Tier::Headline,
+                format!("{table} MATCH {}", literal(terms)),
+                format!("{table}.rowid = articles.id"),
             )
         }
     };
@@ -242,7 +276,7 @@ async fn tier(
         && tier == Tier::Headline
         && skip.is_empty()
         && *search_filter == SearchFilter::default()
-        && let Some(found) = visible_among_best_hits(db, &rank, &matches, visibility, limit).await?
+        && let Some(found) = visible_among_best_hits(db, table, &rank, &matches, visibility, limit).await?
     {
         return Ok(found);
     }
@@ -314,6 +348,7 @@ fn ids_and_ranks(rows: &[sea_orm::QueryResult]) -> Result<Vec<(i64, f64)>> {
 /// do not: the caller runs the joined query.
 async fn visible_among_best_hits(
     db: &impl ConnectionTrait,
+    table: &str,
     rank: &str,
     matches: &str,
     visibility: Visibility,
@@ -321,7 +356,7 @@ async fn visible_among_best_hits(
 ) -> Result<Option<Vec<(i64, f64)>>> {
     let fetch = limit.saturating_mul(2);
     let sql = format!(
-        "SELECT rowid AS id, {rank} AS text_rank FROM article_search WHERE {matches} \
+        "SELECT rowid AS id, {rank} AS text_rank FROM {table} WHERE {matches} \
          ORDER BY text_rank DESC LIMIT {fetch}"
     );
     let hits = ids_and_ranks(
