@@ -4,12 +4,13 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use bantin_domain::{
-    Article, ArticleFilter, ArticleId, ArticleStatus, Author, Body, Category, CategoryId, ContentReader,
-    Cursor, Error, Page, PageRequest, Result, Tag, Visibility, page::ListOrder, text::fold,
+    Article, ArticleFilter, ArticleId, ArticleStatus, Author, AuthorId, Body, Category, CategoryId,
+    ContentReader, Cursor, Error, Page, PageRequest, Result, Tag, TagId, Visibility, page::ListOrder,
+    text::fold,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, JoinType, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, Statement,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -18,6 +19,40 @@ use crate::{
     entity::{article, article_author, article_tag, author, category, tag},
     mapping::{self, ArticleRow, db_err, stored_time},
 };
+
+/// `columns` of `join` (a link table `l` joined to what it links) for the articles `ids`, in
+/// link order, read as one JSON array in one row. sqlx hands SQLite rows one at a time from its
+/// worker thread, with a wake-up each: the bylines and tags of a 20-article page were about 150
+/// rows, and as two rows an uncached REST list takes a tenth less CPU.
+async fn joined_rows<T: serde::de::DeserializeOwned>(
+    db: &impl ConnectionTrait,
+    columns: &str,
+    join: &str,
+    ids: &[ArticleId],
+    what: &'static str,
+) -> Result<Vec<T>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let ids = ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
+    let array = match backend {
+        DatabaseBackend::Postgres => {
+            format!("json_agg(json_build_array({columns}) ORDER BY l.article_id, l.position)::text")
+        }
+        _ => format!("json_group_array(json_array({columns}) ORDER BY l.article_id, l.position)"),
+    };
+    let sql = format!("SELECT {array} AS linked FROM {join} WHERE l.article_id IN ({ids})");
+    let rows = db.query_all_raw(Statement::from_string(backend, sql)).await.map_err(db_err(what))?;
+    // PostgreSQL aggregates no rows to NULL, SQLite to `[]`.
+    let json: Option<String> = match rows.first() {
+        Some(row) => row.try_get("", "linked").map_err(db_err(what))?,
+        None => None,
+    };
+    json.map_or(Ok(Vec::new()), |json| {
+        serde_json::from_str(&json).map_err(|err| Error::Unexpected(format!("{what}: {err}")))
+    })
+}
 
 /// A [`Visibility`] as a SQL condition. The public rule is [`Article::is_public_at`]'s.
 pub(crate) fn visible(visibility: Visibility) -> Condition {
@@ -343,43 +378,34 @@ impl ContentReader for Store {
     }
 
     async fn authors_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Vec<Author>>> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = article_author::Entity::find()
-            .filter(article_author::Column::ArticleId.is_in(ids.iter().map(|id| id.0)))
-            .order_by_asc(article_author::Column::ArticleId)
-            .order_by_asc(article_author::Column::Position)
-            .find_also_related(author::Entity)
-            .all(&self.reader)
-            .await
-            .map_err(db_err("loading bylines"))?;
+        let rows: Vec<(i64, i64, String, String, Option<String>, Option<String>)> = joined_rows(
+            &self.reader,
+            "l.article_id, a.id, a.slug, a.name, a.bio, a.avatar_url",
+            "article_authors l JOIN authors a ON a.id = l.author_id",
+            ids,
+            "loading bylines",
+        )
+        .await?;
         let mut bylines: HashMap<ArticleId, Vec<Author>> = HashMap::new();
-        for (link, author) in rows {
-            if let Some(author) = author {
-                bylines.entry(ArticleId(link.article_id)).or_default().push(mapping::author(author));
-            }
+        for (article_id, id, slug, name, bio, avatar_url) in rows {
+            let author = Author { id: AuthorId(id), slug, name, bio, avatar_url };
+            bylines.entry(ArticleId(article_id)).or_default().push(author);
         }
         Ok(bylines)
     }
 
     async fn tags_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Vec<Tag>>> {
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = article_tag::Entity::find()
-            .filter(article_tag::Column::ArticleId.is_in(ids.iter().map(|id| id.0)))
-            .order_by_asc(article_tag::Column::ArticleId)
-            .order_by_asc(article_tag::Column::Position)
-            .find_also_related(tag::Entity)
-            .all(&self.reader)
-            .await
-            .map_err(db_err("loading article tags"))?;
+        let rows: Vec<(i64, i64, String, String)> = joined_rows(
+            &self.reader,
+            "l.article_id, t.id, t.slug, t.name",
+            "article_tags l JOIN tags t ON t.id = l.tag_id",
+            ids,
+            "loading article tags",
+        )
+        .await?;
         let mut tags: HashMap<ArticleId, Vec<Tag>> = HashMap::new();
-        for (link, tag) in rows {
-            if let Some(tag) = tag {
-                tags.entry(ArticleId(link.article_id)).or_default().push(mapping::tag(tag));
-            }
+        for (article_id, id, slug, name) in rows {
+            tags.entry(ArticleId(article_id)).or_default().push(Tag { id: TagId(id), slug, name });
         }
         Ok(tags)
     }
