@@ -54,6 +54,9 @@ pub(crate) async fn follow(reader: DatabaseConnection, version: Arc<ContentVersi
             _ => return,
         };
         if let Err(err) = outcome {
+            if matches!(err, sea_orm::sqlx::Error::PoolClosed) {
+                return; // The store was closed at shutdown: there is nothing left to follow.
+            }
             tracing::warn!(error = %err, "change listener failed; retrying");
             version.bump(); // Changes may have been missed: treat everything derived as stale.
         }
