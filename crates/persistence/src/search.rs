@@ -1,6 +1,6 @@
-//! Full-text search: writing the index and finding candidates. The one place where SQL differs
-//! between SQLite (FTS5) and PostgreSQL (`tsvector`); both index the same folded tokens, which
-//! [`bantin_domain::search::index_text`] produces.
+//! Full-text search: writing the index and finding candidates. Most of the SQL that differs
+//! between SQLite (FTS5) and PostgreSQL (`tsvector`) is here; both index the same folded tokens,
+//! which [`bantin_domain::search::index_text`] produces.
 
 use std::collections::{HashMap, HashSet};
 
