@@ -173,3 +173,17 @@ pub(crate) fn category(model: category::Model) -> Category {
 pub(crate) fn tag(model: tag::Model) -> Tag {
     Tag { id: TagId(model.id), slug: model.slug, name: model.name }
 }
+
+/// A byline as the reader's link query gives it: article id, then the author's id, slug, name, bio
+/// and avatar URL.
+pub(crate) fn byline(
+    (article, id, slug, name, bio, avatar_url): (i64, i64, String, String, Option<String>, Option<String>),
+) -> (ArticleId, Author) {
+    (ArticleId(article), Author { id: AuthorId(id), slug, name, bio, avatar_url })
+}
+
+/// An article's tag as the reader's link query gives it: article id, then the tag's id, slug and
+/// name.
+pub(crate) fn article_tag((article, id, slug, name): (i64, i64, String, String)) -> (ArticleId, Tag) {
+    (ArticleId(article), Tag { id: TagId(id), slug, name })
+}

@@ -4,9 +4,8 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use bantin_domain::{
-    Article, ArticleFilter, ArticleId, ArticleStatus, Author, AuthorId, Body, Category, CategoryId,
-    ContentReader, Cursor, Error, Page, PageRequest, Result, Tag, TagId, Visibility, page::ListOrder,
-    text::fold,
+    Article, ArticleFilter, ArticleId, ArticleStatus, Author, Body, Category, CategoryId, ContentReader,
+    Cursor, Error, Page, PageRequest, Result, Tag, Visibility, page::ListOrder, text::fold,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, JoinType, Order, PaginatorTrait,
@@ -20,19 +19,22 @@ use crate::{
     mapping::{self, ArticleRow, db_err, stored_time},
 };
 
-/// `columns` of `join` (a link table `l` joined to what it links) for the articles `ids`, in
-/// link order, read as one JSON array in one row. sqlx hands SQLite rows one at a time from its
-/// worker thread, with a wake-up each: the bylines and tags of a 20-article page were about 150
-/// rows, and as two rows an uncached REST list takes a tenth less CPU.
-async fn joined_rows<T: serde::de::DeserializeOwned>(
+/// What `join` (a link table `l` joined to what it links) links to each of the articles `ids`, in
+/// link order: `columns` of each link, read as one JSON array in one row, then made domain values
+/// by `linked`. sqlx hands SQLite rows one at a time from its worker thread, with a wake-up each:
+/// the bylines and tags of a 20-article page were about 150 rows, and as two rows an uncached
+/// REST list takes a tenth less CPU.
+async fn linked<Row: serde::de::DeserializeOwned, T>(
     db: &impl ConnectionTrait,
     columns: &str,
     join: &str,
     ids: &[ArticleId],
+    linked: fn(Row) -> (ArticleId, T),
     what: &'static str,
-) -> Result<Vec<T>> {
+) -> Result<HashMap<ArticleId, Vec<T>>> {
+    let mut by_article: HashMap<ArticleId, Vec<T>> = HashMap::new();
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return Ok(by_article);
     }
     let backend = db.get_database_backend();
     let ids = ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
@@ -49,9 +51,13 @@ async fn joined_rows<T: serde::de::DeserializeOwned>(
         Some(row) => row.try_get("", "linked").map_err(db_err(what))?,
         None => None,
     };
-    json.map_or(Ok(Vec::new()), |json| {
-        serde_json::from_str(&json).map_err(|err| Error::Unexpected(format!("{what}: {err}")))
-    })
+    let Some(json) = json else { return Ok(by_article) };
+    let rows: Vec<Row> =
+        serde_json::from_str(&json).map_err(|err| Error::Unexpected(format!("{what}: {err}")))?;
+    for (article, value) in rows.into_iter().map(linked) {
+        by_article.entry(article).or_default().push(value);
+    }
+    Ok(by_article)
 }
 
 /// A [`Visibility`] as a SQL condition. The public rule is [`Article::is_public_at`]'s.
@@ -378,36 +384,27 @@ impl ContentReader for Store {
     }
 
     async fn authors_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Vec<Author>>> {
-        let rows: Vec<(i64, i64, String, String, Option<String>, Option<String>)> = joined_rows(
+        linked(
             &self.reader,
             "l.article_id, a.id, a.slug, a.name, a.bio, a.avatar_url",
             "article_authors l JOIN authors a ON a.id = l.author_id",
             ids,
+            mapping::byline,
             "loading bylines",
         )
-        .await?;
-        let mut bylines: HashMap<ArticleId, Vec<Author>> = HashMap::new();
-        for (article_id, id, slug, name, bio, avatar_url) in rows {
-            let author = Author { id: AuthorId(id), slug, name, bio, avatar_url };
-            bylines.entry(ArticleId(article_id)).or_default().push(author);
-        }
-        Ok(bylines)
+        .await
     }
 
     async fn tags_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Vec<Tag>>> {
-        let rows: Vec<(i64, i64, String, String)> = joined_rows(
+        linked(
             &self.reader,
             "l.article_id, t.id, t.slug, t.name",
             "article_tags l JOIN tags t ON t.id = l.tag_id",
             ids,
+            mapping::article_tag,
             "loading article tags",
         )
-        .await?;
-        let mut tags: HashMap<ArticleId, Vec<Tag>> = HashMap::new();
-        for (article_id, id, slug, name) in rows {
-            tags.entry(ArticleId(article_id)).or_default().push(Tag { id: TagId(id), slug, name });
-        }
-        Ok(tags)
+        .await
     }
 
     async fn categories_by_id(&self, ids: &[CategoryId]) -> Result<HashMap<CategoryId, Category>> {
