@@ -33,13 +33,19 @@ pub(crate) struct IndexText {
 impl IndexText {
     pub(crate) fn new(title: &str, sapo: &str, body: &Body) -> IndexText {
         let (title, sapo, body) = (index_text(title), index_text(sapo), index_text(&body.plain_text()));
-        let mut words: Vec<&str> = [title.as_str(), sapo.as_str(), body.as_str()]
-            .into_iter()
-            .flat_map(|text| text.split(' '))
-            .collect();
-        words.sort_unstable();
-        words.dedup();
-        let distinct_words = words.join(" ").trim_start().to_owned();
+        // A hash set, not sort and dedup: sorting 840 short strings was a fifth of a seed's CPU.
+        let mut seen = foldhash::HashSet::with_capacity_and_hasher(512, Default::default());
+        let mut distinct_words = String::with_capacity(body.len() / 2);
+        for word in
+            [title.as_str(), sapo.as_str(), body.as_str()].into_iter().flat_map(|text| text.split(' '))
+        {
+            if !word.is_empty() && seen.insert(word) {
+                if !distinct_words.is_empty() {
+                    distinct_words.push(' ');
+                }
+                distinct_words.push_str(word);
+            }
+        }
         IndexText { title, sapo, body, distinct_words }
     }
 }
