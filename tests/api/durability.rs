@@ -197,6 +197,8 @@ async fn while_the_database_is_away_requests_fail_fast_with_503_and_recover_on_t
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
     ))
     .await;
+    // The pool hands out a connection used moments ago without pinging it first, so this request
+    // meets the terminated connection itself: that is unavailable too, not an internal error.
     let started = Instant::now();
     let (status, body) = app.get("/api/v1/categories").await;
     crate::helpers::assert_error(status, &body, 503, "UNAVAILABLE");

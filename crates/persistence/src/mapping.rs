@@ -30,9 +30,19 @@ fn unreachable_database(err: &DbErr) -> bool {
     };
     match sqlx.as_ref() {
         Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Tls(_) => true,
-        Sqlx::Database(database) => sqlite_busy(database.as_ref()),
+        Sqlx::Database(database) => sqlite_busy(database.as_ref()) || postgres_gone(database.as_ref()),
         _ => false,
     }
+}
+
+/// Whether PostgreSQL ended the connection or refuses new ones: SQLSTATE class 08 (connection
+/// exception), or 57P01 to 57P03 (shut down by an administrator or a crash, not accepting
+/// connections yet). A connection used moments ago is handed out without a ping, so a restart is
+/// first seen here, by the statement that was to run on it.
+fn postgres_gone(err: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
+    err.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>()
+        .map(|postgres| postgres.code())
+        .is_some_and(|code| code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03"))
 }
 
 /// `SQLITE_BUSY`: the primary result code of every "database is locked" error.
