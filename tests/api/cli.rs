@@ -150,27 +150,40 @@ fn http_get(port: u16, path: &str) -> Option<String> {
 #[test]
 fn sigterm_lets_in_flight_requests_finish_then_exits_cleanly() {
     use std::io::{Read, Write};
-    // The suite's backend: on PostgreSQL the change listener also has to stop quietly.
+    // The suite's backend: on PostgreSQL the change listener also has to stop quietly, and every
+    // pooled connection must outlive the HTTP worker that first used it.
     let database =
         tokio::runtime::Runtime::new().expect("runtime").block_on(crate::helpers::TestDatabase::create());
     let url = database.url.clone();
     assert!(run(&["--database-url", &url, "seed", "--count", "300", "--seed", "5"]).status.success());
-    let (mut server, port) = serve(&url, "info", &["--cache", "off"], Stdio::piped());
-    // A request is being served when the signal comes.
+    let (mut server, port) = serve(&url, "info", &["--cache", "off", "--workers", "2"], Stdio::piped());
+    // New connections go to the workers in turn, so both use (and may open) pool connections.
+    for _ in 0..8 {
+        assert!(http_get(port, "/api/v1/latest?limit=5").is_some_and(|a| a.starts_with("HTTP/1.1 200")));
+    }
+    // A request is being served when the signal comes: its handler is reading the body, which
+    // arrives only after the idle worker has had time to stop.
+    let body = serde_json::json!({ "query": "{ latest(first: 5) { nodes { slug authors { name } } } }" })
+        .to_string();
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connects");
     stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
     write!(
         stream,
-        "GET /api/v1/search?q=bac+giang&limit=20 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        body.len(),
+        &body[..10]
     )
     .expect("writes");
-    std::thread::sleep(Duration::from_millis(20));
+    std::thread::sleep(Duration::from_millis(300));
     let signalled =
         Command::new("kill").args(["-TERM", &server.id().to_string()]).status().expect("kill runs");
     assert!(signalled.success());
+    std::thread::sleep(Duration::from_millis(500));
+    stream.write_all(&body.as_bytes()[10..]).expect("the rest of the body is taken");
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("the answer arrives");
-    assert!(answer.starts_with("HTTP/1.1 200"), "the in-flight request finished: {answer:.200}");
+    assert!(answer.starts_with("HTTP/1.1 200"), "the in-flight request finished: {answer:.400}");
+    assert!(answer.contains("\"authors\""), "with its data: {answer:.400}");
 
     let stopped_by = Instant::now() + Duration::from_secs(15);
     let status = loop {
@@ -186,6 +199,63 @@ fn sigterm_lets_in_flight_requests_finish_then_exits_cleanly() {
     assert!(log.contains("stopped"), "{log}");
     assert!(!log.contains("WARN") && !log.contains("ERROR"), "a clean stop warns of nothing: {log}");
     assert!(http_get(port, "/healthz").is_none(), "nothing answers any more");
+}
+
+/// The PostgreSQL backends connected to the test database, by process id.
+fn postgres_backends(runtime: &tokio::runtime::Runtime, database: &str) -> Vec<i32> {
+    use sea_orm::{ConnectionTrait, Statement};
+    runtime.block_on(async {
+        let admin = sea_orm::Database::connect(crate::helpers::postgres_admin_url()).await.expect("admin");
+        let sql = format!(
+            "SELECT pid FROM pg_stat_activity WHERE datname = '{database}' AND backend_type = 'client backend' \
+             ORDER BY pid"
+        );
+        let rows = admin
+            .query_all_raw(Statement::from_string(sea_orm::DatabaseBackend::Postgres, sql))
+            .await
+            .expect("pg_stat_activity");
+        let _ = admin.close().await;
+        rows.iter().map(|row| row.try_get::<i32>("", "pid").expect("pid")).collect()
+    })
+}
+
+#[test]
+fn on_postgresql_every_pooled_connection_is_opened_at_start_and_kept() {
+    // Each HTTP worker runs its own runtime, a socket belongs to the runtime that opened it, and a
+    // graceful stop ends the workers one by one: a connection a worker had opened broke a request
+    // still running on another worker (503 during a stop).
+    if !crate::helpers::on_postgres() {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let database = runtime.block_on(crate::helpers::TestDatabase::create());
+    let name = database.postgres_name().expect("a PostgreSQL database").to_owned();
+    assert!(run(&["--database-url", &database.url, "seed", "--count", "50", "--seed", "5"]).status.success());
+    let (mut server, port) = serve(
+        &database.url,
+        "warn",
+        &["--cache", "off", "--workers", "2", "--rate-limit-anonymous", "0"],
+        Stdio::null(),
+    );
+    let at_start = postgres_backends(&runtime, &name);
+    // The pool's 8 connections (the change listener holds one of them).
+    assert!(at_start.len() >= 8, "connections open before the first request: {at_start:?}");
+    // More requests at once than the pool has connections, arriving at both workers.
+    let clients: Vec<_> = (0..16)
+        .map(|_| {
+            std::thread::spawn(move || {
+                (0..10).all(|_| {
+                    http_get(port, "/api/v1/latest?limit=20").is_some_and(|a| a.starts_with("HTTP/1.1 200"))
+                })
+            })
+        })
+        .collect();
+    let answered = clients.into_iter().all(|client| client.join().expect("client thread"));
+    let after = postgres_backends(&runtime, &name);
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(answered, "every request was answered");
+    assert_eq!(after, at_start, "no request opened a connection of its own");
 }
 
 #[test]

@@ -197,9 +197,28 @@ async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result
     connect.map_sqlx_postgres_opts(move |postgres| {
         postgres.options([("statement_timeout", format!("{statement_timeout_ms}ms"))])
     });
-    Database::connect(connect).await.map_err(|err| {
+    // A PostgreSQL connection's socket belongs to the runtime that opened it. Each HTTP worker
+    // has its own, and a graceful stop ends them one by one: a request still running on one
+    // worker failed (503) on a connection another, already stopped worker had opened. So every
+    // connection is opened here, on the runtime that outlives the workers, and kept. (One that
+    // replaces a broken connection, after a database restart, is opened by the worker that needs
+    // it: a stop soon after such a restart can still fail a request in flight.)
+    connect.map_sqlx_postgres_pool_opts(move |pool| {
+        pool.min_connections(max_connections).idle_timeout(None).max_lifetime(None)
+    });
+    let db = Database::connect(connect).await.map_err(|err| {
         Error::Unexpected(format!("cannot open the database at {}: {err}", redact_password(url)))
-    })
+    })?;
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        let pool = db.get_postgres_connection_pool();
+        let mut opened = Vec::with_capacity(max_connections as usize);
+        for _ in 0..max_connections {
+            opened.push(pool.acquire().await.map_err(|err| {
+                Error::Unexpected(format!("cannot open the database at {}: {err}", redact_password(url)))
+            })?);
+        }
+    }
+    Ok(db)
 }
 
 /// Turns on SQLite's query planner stability guarantee for a new connection. Without it SQLite
