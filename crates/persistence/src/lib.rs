@@ -177,8 +177,8 @@ async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result
         .min_connections(1)
         .acquire_timeout(options.acquire_timeout)
         // sqlx pings every connection it hands out, and again when it takes it back: on SQLite
-        // each ping is a round trip to the connection's worker thread, a third of an uncached
-        // list request's context switches. A connection used within the last second is alive
+        // each ping is a round trip to the connection's worker thread (uncached `latest` went
+        // from 7.6 to 6.6 context switches without the first). A connection used within the last second is alive
         // (HikariCP skips its check the same way, within 500 ms); an idle one, which a restarted
         // PostgreSQL or a proxy may have dropped, is still pinged.
         .test_before_acquire_if_idle_for(Duration::from_secs(1))
@@ -200,22 +200,21 @@ async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result
     // A PostgreSQL connection's socket belongs to the runtime that opened it. Each HTTP worker
     // has its own, and a graceful stop ends them one by one: a request still running on one
     // worker failed (503) on a connection another, already stopped worker had opened. So every
-    // connection is opened here, on the runtime that outlives the workers, and kept. (One that
-    // replaces a broken connection, after a database restart, is opened by the worker that needs
-    // it: a stop soon after such a restart can still fail a request in flight.)
-    connect.map_sqlx_postgres_pool_opts(move |pool| {
-        pool.min_connections(max_connections).idle_timeout(None).max_lifetime(None)
-    });
-    let db = Database::connect(connect).await.map_err(|err| {
+    // connection is opened here, on the runtime that outlives the workers, and kept: the pool
+    // never closes an idle or old one. (One that replaces a broken connection, after a database
+    // restart, is opened by the worker that needs it: a stop soon after such a restart can still
+    // fail a request in flight.)
+    connect.map_sqlx_postgres_pool_opts(|pool| pool.idle_timeout(None).max_lifetime(None));
+    let cannot_open = |err: &dyn std::fmt::Display| {
         Error::Unexpected(format!("cannot open the database at {}: {err}", redact_password(url)))
-    })?;
+    };
+    let db = Database::connect(connect).await.map_err(|err| cannot_open(&err))?;
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         let pool = db.get_postgres_connection_pool();
-        let mut opened = Vec::with_capacity(max_connections as usize);
+        // Held together, so that each acquire opens a connection of its own.
+        let mut held = Vec::with_capacity(max_connections as usize);
         for _ in 0..max_connections {
-            opened.push(pool.acquire().await.map_err(|err| {
-                Error::Unexpected(format!("cannot open the database at {}: {err}", redact_password(url)))
-            })?);
+            held.push(pool.acquire().await.map_err(|err| cannot_open(&err))?);
         }
     }
     Ok(db)
