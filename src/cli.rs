@@ -1,7 +1,7 @@
 //! `bantin --help`: the command line, and what each command does.
 
 use anyhow::Context;
-use bantin_persistence::{Store, redact_password};
+use bantin_persistence::{Store, StoreOptions, redact_password};
 use clap::{Parser, Subcommand};
 
 use crate::{
@@ -51,8 +51,18 @@ pub struct BackupArgs {
     pub to: std::path::PathBuf,
 }
 
-async fn open_store(database: &DatabaseSettings) -> anyhow::Result<Store> {
-    let store = Store::connect(&database.url, &database.store_options()).await.with_context(|| {
+/// What a command opens the store for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Serve,
+    /// A one-off command: on SQLite it needs no read pool, and a seed that is alone with the file
+    /// loads faster.
+    Job,
+}
+
+async fn open_store(database: &DatabaseSettings, purpose: Purpose) -> anyhow::Result<Store> {
+    let options = StoreOptions { sqlite_read_pool: purpose == Purpose::Serve, ..database.store_options() };
+    let store = Store::connect(&database.url, &options).await.with_context(|| {
         format!("opening {} (set --database-url or BANTIN_DATABASE_URL)", redact_password(&database.url))
     })?;
     let applied = store.migrate().await.context("migrating the database")?;
@@ -75,7 +85,7 @@ async fn index_for_search(store: &Store) -> anyhow::Result<()> {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(settings) => {
-            let store = open_store(&cli.database).await?;
+            let store = open_store(&cli.database, Purpose::Serve).await?;
             let mut app = Application::build(&settings, store.clone())?;
             // The server answers at once; search catches up with any article it lacked within
             // moments, and a stop midway leaves the rest to the next start.
@@ -90,12 +100,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            index_for_search(&open_store(&cli.database).await?).await?;
+            index_for_search(&open_store(&cli.database, Purpose::Job).await?).await?;
             tracing::info!("database is up to date");
             Ok(())
         }
         Command::Seed(args) => {
-            let store = open_store(&cli.database).await?;
+            let store = open_store(&cli.database, Purpose::Job).await?;
             index_for_search(&store).await?;
             seed::run(&store, &args).await
         }
@@ -104,11 +114,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(command) => {
-            let store = open_store(&cli.database).await?;
+            let store = open_store(&cli.database, Purpose::Job).await?;
             crate::users::run(&store, command).await
         }
         Command::Backup(args) => {
-            let store = open_store(&cli.database).await?;
+            let store = open_store(&cli.database, Purpose::Job).await?;
             let started = std::time::Instant::now();
             store
                 .backup_to(&args.to)

@@ -86,6 +86,59 @@ fn serve_answers_at_once_and_indexes_articles_the_search_index_lacks() {
     assert!(found, "search never found '{title}'");
 }
 
+/// Which journal an SQLite file is set to, from its header (bytes 18 and 19): 1 a rollback
+/// journal, 2 WAL.
+fn sqlite_journal_format(path: &std::path::Path) -> u8 {
+    std::fs::read(path).expect("database file")[18]
+}
+
+#[test]
+fn a_seed_alone_with_its_file_loads_with_a_rollback_journal_and_beside_a_server_stays_on_wal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("journal.db");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let seed = |count: &str| {
+        Command::new(BIN)
+            .args(["--database-url", &url, "seed", "--count", count, "--batch-size", "100", "--seed", "4"])
+            .env("BANTIN_LOG", "bantin_persistence=debug")
+            .output()
+            .expect("bantin runs")
+    };
+    let alone = seed("200");
+    let log = String::from_utf8_lossy(&alone.stderr);
+    assert!(alone.status.success(), "{log}");
+    assert!(log.contains("\"rollback journal\""), "{log}");
+    assert_eq!(sqlite_journal_format(&path), 2, "the file is back in WAL mode");
+
+    let (mut server, port) = serve(&url, "warn", &[], Stdio::null());
+    let started = Instant::now();
+    let beside = seed("300");
+    let took = started.elapsed();
+    let log = String::from_utf8_lossy(&beside.stderr);
+    let newest = tokio::runtime::Runtime::new().expect("runtime").block_on(async {
+        use sea_orm::ConnectionTrait;
+        let db = sea_orm::Database::connect(&url).await.expect("database");
+        let statement = sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT slug FROM articles ORDER BY id DESC LIMIT 1",
+        );
+        let row = db.query_one_raw(statement).await.expect("query").expect("a row");
+        let slug: String = row.try_get_by_index(0).expect("slug");
+        db.close().await.expect("closed");
+        slug
+    });
+    let article = http_get(port, &format!("/api/v1/articles/{newest}"));
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(beside.status.success(), "{log}");
+    assert!(log.contains("\"WAL\""), "the server holds the file: {log}");
+    // Leaving WAL is tried without waiting for the server's connections to let go.
+    assert!(took < Duration::from_secs(5), "the seed waited on the server's lock: {took:?}");
+    assert_eq!(sqlite_journal_format(&path), 2);
+    let article = article.expect("the server answered");
+    assert!(article.starts_with("HTTP/1.1 200"), "the server reads what the seed wrote: {article}");
+}
+
 #[test]
 fn user_add_creates_an_account_from_a_password_on_stdin() {
     let dir = tempfile::tempdir().expect("temp dir");

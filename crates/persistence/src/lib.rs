@@ -45,6 +45,10 @@ pub struct StoreOptions {
     pub statement_timeout: Duration,
     /// PostgreSQL: a read replica for public reads; writes and newsroom reads stay on the primary.
     pub read_url: Option<String>,
+    /// SQLite: a pool of read connections beside the writer (a server). A one-off job (seed,
+    /// backup, user commands) turns it off and reads through the writer, so that a bulk load can
+    /// find itself alone with the file (see [`Store::bulk_load`]).
+    pub sqlite_read_pool: bool,
 }
 
 impl Default for StoreOptions {
@@ -55,6 +59,7 @@ impl Default for StoreOptions {
             sqlite_busy_timeout: Duration::from_secs(5),
             statement_timeout: Duration::from_secs(30),
             read_url: None,
+            sqlite_read_pool: true,
         }
     }
 }
@@ -95,7 +100,7 @@ impl Store {
                 reader
             }
             // An in-memory SQLite database exists only inside its one connection.
-            None if is_sqlite && !in_memory => {
+            None if is_sqlite && !in_memory && options.sqlite_read_pool => {
                 let mut reader = open(url, options.max_connections, options).await?;
                 count_statements(&mut reader, &statements);
                 reader
