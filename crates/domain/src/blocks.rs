@@ -102,14 +102,20 @@ impl Block {
 pub struct Body(pub Vec<Block>);
 
 impl Body {
+    /// The text a reader reads, unit by unit (a paragraph with its spans joined, a caption, a list
+    /// item): words never run from one unit into the next.
+    pub fn texts(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        self.0.iter().flat_map(Block::texts)
+    }
+
     /// Words a reader reads in the body.
     pub fn word_count(&self) -> usize {
-        self.0.iter().flat_map(Block::texts).map(|text| word_count(&text)).sum()
+        self.texts().map(|text| word_count(&text)).sum()
     }
 
     /// The body's text, blocks separated by blank lines (for search indexing and summaries).
     pub fn plain_text(&self) -> String {
-        self.0.iter().flat_map(Block::texts).collect::<Vec<_>>().join("\n\n")
+        self.texts().collect::<Vec<_>>().join("\n\n")
     }
 }
 

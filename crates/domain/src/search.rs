@@ -73,15 +73,8 @@ impl SearchQuery {
 
 /// The folded, space-separated words an index stores for `text`.
 pub fn index_text(text: &str) -> String {
-    // `fold` lower-cases, so its words are copied as they are (bulk loads index megabytes).
-    let folded = fold(text);
-    let mut out = String::with_capacity(folded.len());
-    for word in folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
+    let mut out = String::with_capacity(text.len());
+    crate::text::folded_words(text, &mut out);
     out
 }
 

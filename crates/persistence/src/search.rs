@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use bantin_domain::{
     Body, Error, Result, Visibility,
     search::{Candidate, MAX_CANDIDATES, SearchFilter, SearchQuery, index_text},
+    text::folded_words,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect, Statement, Value,
@@ -32,21 +33,25 @@ pub(crate) struct IndexText {
 
 impl IndexText {
     pub(crate) fn new(title: &str, sapo: &str, body: &Body) -> IndexText {
-        let (title, sapo, body) = (index_text(title), index_text(sapo), index_text(&body.plain_text()));
+        let (title, sapo) = (index_text(title), index_text(sapo));
+        let mut body_words = String::new();
+        for text in body.texts() {
+            folded_words(&text, &mut body_words);
+        }
         // A hash set, not sort and dedup: sorting 840 short strings was a fifth of a seed's CPU.
         let mut seen = foldhash::HashSet::with_capacity_and_hasher(512, Default::default());
-        let mut distinct_words = String::with_capacity(body.len() / 2);
-        for word in
-            [title.as_str(), sapo.as_str(), body.as_str()].into_iter().flat_map(|text| text.split(' '))
-        {
-            if !word.is_empty() && seen.insert(word) {
-                if !distinct_words.is_empty() {
-                    distinct_words.push(' ');
+        let mut distinct_words = String::with_capacity(body_words.len() / 2);
+        for text in [title.as_str(), sapo.as_str(), body_words.as_str()] {
+            for word in text.split(' ') {
+                if !word.is_empty() && seen.insert(word) {
+                    if !distinct_words.is_empty() {
+                        distinct_words.push(' ');
+                    }
+                    distinct_words.push_str(word);
                 }
-                distinct_words.push_str(word);
             }
         }
-        IndexText { title, sapo, body, distinct_words }
+        IndexText { title, sapo, body: body_words, distinct_words }
     }
 }
 
