@@ -184,6 +184,10 @@ pub(crate) async fn bulk_load(db: &impl ConnectionTrait, loading: bool) -> Resul
             "PRAGMA cache_size = -65536",
             "PRAGMA synchronous = NORMAL",
             "PRAGMA wal_autocheckpoint = 16384",
+            // Each multi-row INSERT keeps a statement journal of the pages it changes (to undo
+            // just that statement); in memory, not in a temporary file: 7% of a 100,000-article
+            // seed's time (16.6 / 19.2 s against 17.9 / 20.6 s).
+            "PRAGMA temp_store = MEMORY",
         ]
     } else {
         &[
@@ -194,6 +198,7 @@ pub(crate) async fn bulk_load(db: &impl ConnectionTrait, loading: bool) -> Resul
             // Every connection opens in WAL mode; this returns a file a load switched away from.
             "PRAGMA journal_mode = WAL",
             "PRAGMA cache_size = -2000",
+            "PRAGMA temp_store = DEFAULT",
             "PRAGMA synchronous = FULL",
             "PRAGMA wal_autocheckpoint = 1000",
             "PRAGMA wal_checkpoint(TRUNCATE)",
