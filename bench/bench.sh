@@ -40,7 +40,7 @@ rm -f "$DB" "$DB-wal" "$DB-shm"
 "$BIN" --database-url "$URL" migrate
 echo "-- seeding $ARTICLES articles"
 seed_started=$(date +%s%N)
-"$BIN" --database-url "$URL" seed --count "$ARTICLES" --seed 7 --anchor 2026-11-01T00:00:00Z --batch-size 2000
+"$BIN" --database-url "$URL" seed --count "$ARTICLES" --seed 7 --anchor 2026-11-01T00:00:00Z
 seed_ms=$(( ($(date +%s%N) - seed_started) / 1000000 ))
 SEED_RATE=$(awk -v n="$ARTICLES" -v ms="$seed_ms" 'BEGIN { printf "%.0f", n / (ms / 1000) }')
 PASSWORD=bench-password-0123456789

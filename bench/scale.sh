@@ -36,7 +36,7 @@ prepare() {
     rm -f "$OUT/scale-$size.db" "$OUT/scale-$size.db-wal" "$OUT/scale-$size.db-shm"
   fi
   echo "-- seeding $size articles"
-  "$BIN" --database-url "$url" seed --count "$size" --seed 7 --anchor 2026-11-01T00:00:00Z --batch-size 2000
+  "$BIN" --database-url "$url" seed --count "$size" --seed 7 --anchor 2026-11-01T00:00:00Z
   touch "$OUT/scale-$size.$BACKEND.ready"
 }
 

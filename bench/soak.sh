@@ -21,7 +21,7 @@ cargo build --release --bin bantin
 
 DB="$OUT/soak.db"; URL="sqlite://$DB?mode=rwc"; REQ="$OUT/soak-requests"
 rm -f "$DB" "$DB-wal" "$DB-shm"; mkdir -p "$REQ"
-"$BIN" --database-url "$URL" seed --count "$ARTICLES" --seed 11 --anchor 2026-11-01T00:00:00Z --batch-size 2000
+"$BIN" --database-url "$URL" seed --count "$ARTICLES" --seed 11 --anchor 2026-11-01T00:00:00Z
 PASSWORD=soak-password-0123456789
 printf '%s\n' "$PASSWORD" | "$BIN" --database-url "$URL" user add --email soak@bantin.example --role editor \
   --password-stdin >/dev/null

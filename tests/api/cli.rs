@@ -86,6 +86,23 @@ fn serve_answers_at_once_and_indexes_articles_the_search_index_lacks() {
     assert!(found, "search never found '{title}'");
 }
 
+#[test]
+fn a_seed_commits_whole_batches_larger_than_the_chunks_it_prepares() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("batches.db").display());
+    // Articles are prepared 1,000 at a time; a batch of 1,200 takes a chunk and a part of one.
+    let seeded = run(&["--database-url", &url, "seed", "--count", "2500", "--batch-size", "1200"]);
+    let log = String::from_utf8_lossy(&seeded.stderr);
+    assert!(seeded.status.success(), "{log}");
+    let reported: Vec<&str> = log
+        .lines()
+        .filter_map(|line| line.strip_prefix("seeding: "))
+        .filter_map(|line| line.split('/').next())
+        .collect();
+    // Progress is reported at each commit.
+    assert_eq!(reported, ["1200", "2400", "2500"], "{log}");
+}
+
 /// Which journal an SQLite file is set to, from its header (bytes 18 and 19): 1 a rollback
 /// journal, 2 WAL.
 fn sqlite_journal_format(path: &std::path::Path) -> u8 {

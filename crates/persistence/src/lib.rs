@@ -15,7 +15,7 @@ mod related;
 mod search;
 mod writer;
 
-pub use writer::PreparedArticles;
+pub use writer::{ArticleLoad, PreparedArticles};
 
 use std::{
     sync::{

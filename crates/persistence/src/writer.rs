@@ -222,9 +222,33 @@ impl Store {
 
     /// Stores a batch of articles with their bylines and tags in one transaction.
     pub async fn insert_articles(&self, batch: PreparedArticles) -> Result<Vec<ArticleId>> {
-        let now = stored_time(Utc::now());
-        let backend = self.writer.get_database_backend();
+        let mut load = self.begin_load().await?;
+        let ids = load.insert(batch).await?;
+        load.commit().await?;
+        Ok(ids)
+    }
+
+    /// Starts a bulk load: batches go in one after another, in one transaction, so that a load
+    /// can commit many more articles at a time than it keeps prepared in memory.
+    pub async fn begin_load(&self) -> Result<ArticleLoad> {
         let txn = self.begin_write("starting to store articles").await?;
+        Ok(ArticleLoad { store: self.clone(), txn })
+    }
+}
+
+/// An open bulk-load transaction ([`Store::begin_load`]): nothing it stored is visible, or kept,
+/// until [`ArticleLoad::commit`]; dropped uncommitted, it stores nothing.
+pub struct ArticleLoad {
+    store: Store,
+    txn: DatabaseTransaction,
+}
+
+impl ArticleLoad {
+    /// Stores a batch of articles with their bylines and tags; returns their ids in order.
+    pub async fn insert(&mut self, batch: PreparedArticles) -> Result<Vec<ArticleId>> {
+        let now = stored_time(Utc::now());
+        let txn = &self.txn;
+        let backend = txn.get_database_backend();
         let mut ids = Vec::with_capacity(batch.0.len());
         let mut entries = Vec::with_capacity(batch.0.len());
         let mut articles = Vec::with_capacity(batch.0.len());
@@ -305,20 +329,25 @@ impl Store {
         }
         for chunk in bylines.chunks(ROWS_PER_INSERT * 4) {
             article_author::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
+                .exec_without_returning(txn)
                 .await
                 .map_err(db_err("storing bylines"))?;
         }
-        crate::search::write(&txn, entries, Existing::None).await?;
-        log_changes(&txn, &ids.iter().map(|id| id.0).collect::<Vec<_>>(), now).await?;
+        crate::search::write(txn, entries, Existing::None).await?;
+        log_changes(txn, &ids.iter().map(|id| id.0).collect::<Vec<_>>(), now).await?;
         for chunk in tags.chunks(ROWS_PER_INSERT * 4) {
             article_tag::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
+                .exec_without_returning(txn)
                 .await
                 .map_err(db_err("storing article tags"))?;
         }
-        txn.commit().await.map_err(db_err("committing articles"))?;
-        self.changed().await;
         Ok(ids)
+    }
+
+    /// Makes everything this load stored visible, at once.
+    pub async fn commit(self) -> Result<()> {
+        self.txn.commit().await.map_err(db_err("committing articles"))?;
+        self.store.changed().await;
+        Ok(())
     }
 }
