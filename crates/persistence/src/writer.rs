@@ -255,23 +255,23 @@ impl ArticleLoad {
         let mut rows = batch.0.into_iter().peekable();
         while rows.peek().is_some() {
             let mut insert = Query::insert();
-            insert
-                .into_table(article::Entity)
-                .columns([
-                    article::Column::Slug,
-                    article::Column::Title,
-                    article::Column::Sapo,
-                    article::Column::Body,
-                    article::Column::Cover,
-                    article::Column::CategoryId,
-                    article::Column::Status,
-                    article::Column::PublishedAt,
-                    article::Column::CreatedAt,
-                    article::Column::UpdatedAt,
-                    article::Column::Revision,
-                    article::Column::WordCount,
-                ])
-                .returning_col(article::Column::Id);
+            insert.into_table(article::Entity).columns([
+                article::Column::Slug,
+                article::Column::Title,
+                article::Column::Sapo,
+                article::Column::Body,
+                article::Column::Cover,
+                article::Column::CategoryId,
+                article::Column::Status,
+                article::Column::PublishedAt,
+                article::Column::CreatedAt,
+                article::Column::UpdatedAt,
+                article::Column::Revision,
+                article::Column::WordCount,
+            ]);
+            if backend != DatabaseBackend::Sqlite {
+                insert.returning_col(article::Column::Id);
+            }
             let mut texts = Vec::with_capacity(ROWS_PER_INSERT);
             for row in rows.by_ref().take(ROWS_PER_INSERT) {
                 insert.values_panic([
@@ -291,10 +291,23 @@ impl ArticleLoad {
                 texts.push(row.index);
                 articles.push((row.author_ids, row.tag_ids, row.published_at));
             }
-            let stored = txn.query_all(&insert).await.map_err(db_err("storing articles"))?;
-            // RETURNING gives one row per VALUES row; the ids follow the insertion order.
-            for (row, text) in stored.iter().zip(texts) {
-                let id: i64 = row.try_get("", "id").map_err(db_err("reading a stored article's id"))?;
+            let stored: Vec<i64> = if backend == DatabaseBackend::Sqlite {
+                // One INSERT into an AUTOINCREMENT table numbers its rows one after another (each
+                // id is one more than the largest ever used), so the last id gives them all,
+                // without a row per article coming back through sqlx's channel.
+                let last = txn.execute(&insert).await.map_err(db_err("storing articles"))?.last_insert_id();
+                let last = i64::try_from(last).unwrap_or(i64::MAX);
+                let count = i64::try_from(texts.len()).unwrap_or(i64::MAX);
+                (last.saturating_sub(count) + 1..=last).collect()
+            } else {
+                // RETURNING gives one row per VALUES row; the ids follow the insertion order.
+                let rows = txn.query_all(&insert).await.map_err(db_err("storing articles"))?;
+                rows.iter()
+                    .map(|row| row.try_get("", "id"))
+                    .collect::<std::result::Result<_, _>>()
+                    .map_err(db_err("reading a stored article's id"))?
+            };
+            for (id, text) in stored.into_iter().zip(texts) {
                 ids.push(ArticleId(id));
                 entries.push(IndexEntry { id, text });
             }
