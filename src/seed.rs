@@ -35,13 +35,18 @@ pub struct SeedArgs {
 
     /// Articles per transaction: a killed seed keeps every whole batch and the next run goes on
     /// from there. Larger batches load faster; memory stays flat (articles are prepared
-    /// 1,000 at a time).
+    /// 1,000 at a time). At most 1,000 while a server shares the SQLite file, so that its
+    /// writes never wait long.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=50_000))]
     pub batch_size: u64,
 }
 
 /// Articles generated and prepared at a time, beside the storing of the chunk before.
 const PREPARE_CHUNK: u64 = 1_000;
+
+/// The largest transaction while another process (a server) writes to the same SQLite file: its
+/// editors' writes wait for ours, at most its busy timeout.
+const SHARED_BATCH: u64 = 1_000;
 
 /// What a seed run did.
 #[derive(Debug, Clone, Copy)]
@@ -171,10 +176,11 @@ pub async fn seed(
             )
         })
     };
-    store.bulk_load(true).await.context("preparing the search index for a bulk load")?;
+    let others_wait = store.start_bulk_load().await.context("preparing the database for a bulk load")?;
+    // Beside a server on the same SQLite file, its writes wait for each of our transactions.
+    let batch_size = if others_wait { args.batch_size.min(SHARED_BATCH) } else { args.batch_size };
     // Chunks never straddle a transaction, so every transaction holds exactly `batch_size`.
-    let chunk_at =
-        |offset: u64| PREPARE_CHUNK.min(args.batch_size - offset % args.batch_size).min(args.count - offset);
+    let chunk_at = |offset: u64| PREPARE_CHUNK.min(batch_size - offset % batch_size).min(args.count - offset);
     let (mut written, mut stored) = (0, 0);
     let mut load = None;
     let mut next = (args.count > 0).then(|| generate(existing, chunk_at(0)));
@@ -192,7 +198,7 @@ pub async fn seed(
             .await
             .with_context(|| format!("writing articles {}..{}", existing + stored, existing + after))?;
         stored = after;
-        if stored % args.batch_size == 0 || stored == args.count {
+        if stored % batch_size == 0 || stored == args.count {
             open.commit().await.with_context(|| {
                 format!("committing articles {}..{}", existing + written, existing + stored)
             })?;
@@ -204,7 +210,7 @@ pub async fn seed(
     }
     // A seed stopped before this point leaves the index correct, only tuned for loading until the
     // next seed finishes.
-    store.bulk_load(false).await.context("compacting the search index")?;
+    store.end_bulk_load().await.context("compacting the search index")?;
     store.analyze().await.context("refreshing planner statistics")?;
     Ok(SeedReport { written, elapsed: started.elapsed() })
 }

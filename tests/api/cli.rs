@@ -110,18 +110,18 @@ fn sqlite_journal_format(path: &std::path::Path) -> u8 {
 }
 
 #[test]
-fn a_seed_alone_with_its_file_loads_with_a_rollback_journal_and_beside_a_server_stays_on_wal() {
+fn a_seed_alone_uses_a_rollback_journal_and_beside_a_server_stays_on_wal_in_short_batches() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("journal.db");
     let url = format!("sqlite://{}?mode=rwc", path.display());
-    let seed = |count: &str| {
+    let seed = |count: &str, batch: &str| {
         Command::new(BIN)
-            .args(["--database-url", &url, "seed", "--count", count, "--batch-size", "100", "--seed", "4"])
+            .args(["--database-url", &url, "seed", "--count", count, "--batch-size", batch, "--seed", "4"])
             .env("BANTIN_LOG", "bantin_persistence=debug")
             .output()
             .expect("bantin runs")
     };
-    let alone = seed("200");
+    let alone = seed("200", "100");
     let log = String::from_utf8_lossy(&alone.stderr);
     assert!(alone.status.success(), "{log}");
     assert!(log.contains("\"rollback journal\""), "{log}");
@@ -129,7 +129,7 @@ fn a_seed_alone_with_its_file_loads_with_a_rollback_journal_and_beside_a_server_
 
     let (mut server, port) = serve(&url, "warn", &[], Stdio::null());
     let started = Instant::now();
-    let beside = seed("300");
+    let beside = seed("1500", "1200");
     let took = started.elapsed();
     let log = String::from_utf8_lossy(&beside.stderr);
     let newest = tokio::runtime::Runtime::new().expect("runtime").block_on(async {
@@ -149,6 +149,10 @@ fn a_seed_alone_with_its_file_loads_with_a_rollback_journal_and_beside_a_server_
     let _ = server.wait();
     assert!(beside.status.success(), "{log}");
     assert!(log.contains("\"WAL\""), "the server holds the file: {log}");
+    // Beside the server, batches are cut to 1,000 so that its writes never wait long.
+    let committed: Vec<&str> =
+        log.lines().filter_map(|line| line.strip_prefix("seeding: ")?.split('/').next()).collect();
+    assert_eq!(committed, ["1000", "1500"], "{log}");
     // Leaving WAL is tried without waiting for the server's connections to let go.
     assert!(took < Duration::from_secs(5), "the seed waited on the server's lock: {took:?}");
     assert_eq!(sqlite_journal_format(&path), 2);

@@ -47,7 +47,7 @@ pub struct StoreOptions {
     pub read_url: Option<String>,
     /// SQLite: a pool of read connections beside the writer (a server). A one-off job (seed,
     /// backup, user commands) turns it off and reads through the writer, so that a bulk load can
-    /// find itself alone with the file (see [`Store::bulk_load`]).
+    /// find itself alone with the file (see [`Store::start_bulk_load`]).
     pub sqlite_read_pool: bool,
 }
 

@@ -143,10 +143,18 @@ impl Store {
         Ok(())
     }
 
-    /// Prepares the search index for [`Store::insert_articles`] in bulk (`true`) and, when the load
-    /// is done, makes it compact again (`false`). Searches stay correct in between.
-    pub async fn bulk_load(&self, loading: bool) -> Result<()> {
-        crate::search::bulk_load(&self.writer, loading).await
+    /// Tunes the database for storing articles in bulk ([`Store::begin_load`]); searches stay
+    /// correct throughout. Returns whether other writers wait while a load's transaction is open:
+    /// on SQLite when another connection (a server) has the file, so a load beside it should keep
+    /// its transactions short.
+    pub async fn start_bulk_load(&self) -> Result<bool> {
+        crate::search::bulk_load(&self.writer, true).await
+    }
+
+    /// Ends what [`Store::start_bulk_load`] began: the search index is made compact again and the
+    /// everyday settings return.
+    pub async fn end_bulk_load(&self) -> Result<()> {
+        crate::search::bulk_load(&self.writer, false).await.map(|_| ())
     }
 
     /// Articles stored in any status; `0` means a fresh database.
