@@ -129,7 +129,7 @@ fn a_seed_alone_uses_a_rollback_journal_and_beside_a_server_stays_on_wal_in_shor
 
     let (mut server, port) = serve(&url, "warn", &[], Stdio::null());
     let started = Instant::now();
-    let beside = seed("1500", "1200");
+    let beside = seed("1100", "1050");
     let took = started.elapsed();
     let log = String::from_utf8_lossy(&beside.stderr);
     let newest = tokio::runtime::Runtime::new().expect("runtime").block_on(async {
@@ -152,7 +152,7 @@ fn a_seed_alone_uses_a_rollback_journal_and_beside_a_server_stays_on_wal_in_shor
     // Beside the server, batches are cut to 1,000 so that its writes never wait long.
     let committed: Vec<&str> =
         log.lines().filter_map(|line| line.strip_prefix("seeding: ")?.split('/').next()).collect();
-    assert_eq!(committed, ["1000", "1500"], "{log}");
+    assert_eq!(committed, ["1000", "1100"], "{log}");
     // Leaving WAL is tried without waiting for the server's connections to let go.
     assert!(took < Duration::from_secs(5), "the seed waited on the server's lock: {took:?}");
     assert_eq!(sqlite_journal_format(&path), 2);
