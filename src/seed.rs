@@ -209,7 +209,8 @@ pub async fn seed(
         }
     }
     // A seed stopped before this point leaves the index correct, only tuned for loading until the
-    // next seed finishes.
+    // next seed finishes, and the file on a rollback journal until the next connection opens it
+    // (every connection sets WAL).
     store.end_bulk_load().await.context("compacting the search index")?;
     store.analyze().await.context("refreshing planner statistics")?;
     Ok(SeedReport { written, elapsed: started.elapsed() })

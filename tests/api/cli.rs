@@ -86,6 +86,11 @@ fn serve_answers_at_once_and_indexes_articles_the_search_index_lacks() {
     assert!(found, "search never found '{title}'");
 }
 
+/// The article counts a seed's progress lines report ("seeding: 1200/2500 …" gives "1200").
+fn committed(log: &str) -> Vec<&str> {
+    log.lines().filter_map(|line| line.strip_prefix("seeding: ")?.split('/').next()).collect()
+}
+
 #[test]
 fn a_seed_commits_whole_batches_larger_than_the_chunks_it_prepares() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -94,19 +99,8 @@ fn a_seed_commits_whole_batches_larger_than_the_chunks_it_prepares() {
     let seeded = run(&["--database-url", &url, "seed", "--count", "2500", "--batch-size", "1200"]);
     let log = String::from_utf8_lossy(&seeded.stderr);
     assert!(seeded.status.success(), "{log}");
-    let reported: Vec<&str> = log
-        .lines()
-        .filter_map(|line| line.strip_prefix("seeding: "))
-        .filter_map(|line| line.split('/').next())
-        .collect();
     // Progress is reported at each commit.
-    assert_eq!(reported, ["1200", "2400", "2500"], "{log}");
-}
-
-/// Which journal an SQLite file is set to, from its header (bytes 18 and 19): 1 a rollback
-/// journal, 2 WAL.
-fn sqlite_journal_format(path: &std::path::Path) -> u8 {
-    std::fs::read(path).expect("database file")[18]
+    assert_eq!(committed(&log), ["1200", "2400", "2500"], "{log}");
 }
 
 #[test]
@@ -125,7 +119,7 @@ fn a_seed_alone_uses_a_rollback_journal_and_beside_a_server_stays_on_wal_in_shor
     let log = String::from_utf8_lossy(&alone.stderr);
     assert!(alone.status.success(), "{log}");
     assert!(log.contains("\"rollback journal\""), "{log}");
-    assert_eq!(sqlite_journal_format(&path), 2, "the file is back in WAL mode");
+    assert_eq!(crate::helpers::sqlite_journal_format(&path), 2, "the file is back in WAL mode");
 
     let (mut server, port) = serve(&url, "warn", &[], Stdio::null());
     let started = Instant::now();
@@ -150,12 +144,10 @@ fn a_seed_alone_uses_a_rollback_journal_and_beside_a_server_stays_on_wal_in_shor
     assert!(beside.status.success(), "{log}");
     assert!(log.contains("\"WAL\""), "the server holds the file: {log}");
     // Beside the server, batches are cut to 1,000 so that its writes never wait long.
-    let committed: Vec<&str> =
-        log.lines().filter_map(|line| line.strip_prefix("seeding: ")?.split('/').next()).collect();
-    assert_eq!(committed, ["1000", "1100"], "{log}");
+    assert_eq!(committed(&log), ["1000", "1100"], "{log}");
     // Leaving WAL is tried without waiting for the server's connections to let go.
     assert!(took < Duration::from_secs(5), "the seed waited on the server's lock: {took:?}");
-    assert_eq!(sqlite_journal_format(&path), 2);
+    assert_eq!(crate::helpers::sqlite_journal_format(&path), 2);
     let article = article.expect("the server answered");
     assert!(article.starts_with("HTTP/1.1 200"), "the server reads what the seed wrote: {article}");
 }

@@ -177,6 +177,12 @@ pub fn serve_settings() -> ServeSettings {
     }
 }
 
+/// Which journal an SQLite file is set to, from its header (bytes 18 and 19): 1 a rollback
+/// journal, 2 WAL.
+pub fn sqlite_journal_format(path: &std::path::Path) -> u8 {
+    std::fs::read(path).expect("database file")[18]
+}
+
 /// A fresh, migrated database of the suite's backend.
 pub async fn fresh_store() -> (Store, TestDatabase) {
     let database = TestDatabase::create().await;

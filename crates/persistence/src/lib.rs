@@ -183,9 +183,9 @@ async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result
         .acquire_timeout(options.acquire_timeout)
         // sqlx pings every connection it hands out, and again when it takes it back: on SQLite
         // each ping is a round trip to the connection's worker thread (uncached `latest` went
-        // from 7.6 to 6.6 context switches without the first). A connection used within the last second is alive
-        // (HikariCP skips its check the same way, within 500 ms); an idle one, which a restarted
-        // PostgreSQL or a proxy may have dropped, is still pinged.
+        // from 7.6 to 6.6 context switches without the first). A connection used within the last
+        // second is alive (HikariCP skips its check the same way, within 500 ms); an idle one,
+        // which a restarted PostgreSQL or a proxy may have dropped, is still pinged.
         .test_before_acquire_if_idle_for(Duration::from_secs(1))
         .sqlx_logging(false);
     connect.map_sqlx_sqlite_opts(move |sqlite| {

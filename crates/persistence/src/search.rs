@@ -166,20 +166,22 @@ fn sqlite_index_rows(chunk: Vec<IndexEntry>, ids: &str, existing: Existing) -> V
     statements
 }
 
-/// SQLite: the writer tuned for a bulk load, and back. While loading, FTS5 segments merge in wider,
-/// rarer steps (less of the index rewritten as it grows) and the writer keeps 64 MiB of pages in
-/// memory instead of 2 MiB (the b-trees and segments it keeps revisiting); at the end the whole
-/// index is merged into one segment, the fastest to search, and the defaults return for everyday
-/// writes. 100,000 articles: 30.4 s before, 25.9 s after, the final merge included. A load that
-/// has the file to itself also writes with a rollback journal ([`use_rollback_journal`]).
+/// SQLite: the writer tuned for a bulk load ([`end_bulk_load`] undoes it). While loading, FTS5
+/// segments merge in wider, rarer steps (less of the index rewritten as it grows) and the writer
+/// keeps 64 MiB of pages in memory instead of 2 MiB (the b-trees and segments it keeps
+/// revisiting). 100,000 articles: 30.4 s before, 25.9 s after, the final merge included. A load
+/// that has the file to itself also writes with a rollback journal ([`use_rollback_journal`]).
 /// PostgreSQL's GIN index needs none of this.
-/// Returns whether other writers wait on the load (see [`crate::Store::start_bulk_load`]).
-pub(crate) async fn bulk_load(db: &impl ConnectionTrait, loading: bool) -> Result<bool> {
+///
+/// Returns whether other writers wait on the load's transactions: on SQLite when it is not alone
+/// with the file; never on PostgreSQL, whose writers do not wait on rows another transaction is
+/// inserting.
+pub(crate) async fn start_bulk_load(db: &impl ConnectionTrait) -> Result<bool> {
     if db.get_database_backend() != DatabaseBackend::Sqlite {
-        // PostgreSQL's writers do not wait on rows another transaction is inserting.
         return Ok(false);
     }
-    let commands: &[&str] = if loading {
+    execute_all(
+        db,
         &[
             "INSERT INTO article_headlines (article_headlines, rank) VALUES ('automerge', 16)",
             "INSERT INTO article_search (article_search, rank) VALUES ('automerge', 16)",
@@ -190,8 +192,22 @@ pub(crate) async fn bulk_load(db: &impl ConnectionTrait, loading: bool) -> Resul
             // just that statement); in memory, not in a temporary file: 7% of a 100,000-article
             // seed's time (16.6 / 19.2 s against 17.9 / 20.6 s).
             "PRAGMA temp_store = MEMORY",
-        ]
-    } else {
+        ],
+    )
+    .await?;
+    let alone = use_rollback_journal(db).await?;
+    tracing::debug!(journal = if alone { "rollback journal" } else { "WAL" }, "bulk load");
+    Ok(!alone)
+}
+
+/// SQLite: the end of a bulk load. The whole index is merged into one segment, the fastest to
+/// search, the file returns to WAL, and the defaults return for everyday writes.
+pub(crate) async fn end_bulk_load(db: &impl ConnectionTrait) -> Result<()> {
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(());
+    }
+    execute_all(
+        db,
         &[
             "INSERT INTO article_headlines (article_headlines) VALUES ('optimize')",
             "INSERT INTO article_headlines (article_headlines, rank) VALUES ('automerge', 4)",
@@ -204,17 +220,16 @@ pub(crate) async fn bulk_load(db: &impl ConnectionTrait, loading: bool) -> Resul
             "PRAGMA synchronous = FULL",
             "PRAGMA wal_autocheckpoint = 1000",
             "PRAGMA wal_checkpoint(TRUNCATE)",
-        ]
-    };
+        ],
+    )
+    .await
+}
+
+async fn execute_all(db: &impl ConnectionTrait, commands: &[&str]) -> Result<()> {
     for command in commands {
-        db.execute_unprepared(command).await.map_err(db_err("tuning the search index for a bulk load"))?;
+        db.execute_unprepared(command).await.map_err(db_err("tuning the database for a bulk load"))?;
     }
-    if !loading {
-        return Ok(false);
-    }
-    let alone = use_rollback_journal(db).await?;
-    tracing::debug!(journal = if alone { "rollback journal" } else { "WAL" }, "bulk load");
-    Ok(!alone)
+    Ok(())
 }
 
 /// Switches the file to a rollback journal, if this connection is the only one that has it open;

@@ -148,13 +148,13 @@ impl Store {
     /// on SQLite when another connection (a server) has the file, so a load beside it should keep
     /// its transactions short.
     pub async fn start_bulk_load(&self) -> Result<bool> {
-        crate::search::bulk_load(&self.writer, true).await
+        crate::search::start_bulk_load(&self.writer).await
     }
 
     /// Ends what [`Store::start_bulk_load`] began: the search index is made compact again and the
     /// everyday settings return.
     pub async fn end_bulk_load(&self) -> Result<()> {
-        crate::search::bulk_load(&self.writer, false).await.map(|_| ())
+        crate::search::end_bulk_load(&self.writer).await
     }
 
     /// Articles stored in any status; `0` means a fresh database.
