@@ -103,6 +103,7 @@ pub struct AppState {
     pub related_cache: Arc<crate::related::RelatedCache>,
     pub responses: Arc<crate::http_cache::ResponseCache>,
     pub(crate) persisted_queries: Arc<crate::graphql::persisted::PersistedQueries>,
+    pub(crate) parsed_documents: Arc<crate::graphql::documents::ParsedDocuments>,
     pub purge: Arc<crate::purge::PurgeHook>,
     pub rate_limits: Arc<crate::rate_limit::RateLimits>,
 }
@@ -124,6 +125,7 @@ impl AppState {
             config: Arc::new(config),
             related_cache: Arc::default(),
             persisted_queries: Arc::default(),
+            parsed_documents: Arc::default(),
         }
     }
 }

@@ -8,6 +8,7 @@
 //!
 //! [`GraphqlLimits`]: crate::GraphqlLimits
 
+pub(crate) mod documents;
 mod inflate;
 mod inputs;
 mod loaders;
@@ -261,7 +262,7 @@ async fn execute(
     // A document that does not parse is reported by the schema, with its position.
     let mut mutation = false;
     let mut parsed = false;
-    if let Ok(document) = request.parsed_query() {
+    if let Ok(document) = state.parsed_documents.parse(&mut request) {
         parsed = true;
         if let Err(message) = shape::check(document, limits.shape) {
             return refuse(server_error(message, code::QUERY_LIMIT));
