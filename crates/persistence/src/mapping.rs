@@ -5,7 +5,10 @@ use bantin_domain::{
     UserId,
 };
 use chrono::{DateTime, SubsecRound, Utc};
-use sea_orm::{DbErr, FromQueryResult, QuerySelect, Select, SelectModel, Selector, SqlErr};
+use sea_orm::{
+    DbErr, FromQueryResult, QuerySelect, Select, SelectModel, Selector, SqlErr,
+    sea_query::{Alias, Expr, ExprTrait},
+};
 
 use crate::entity::{article, author, category, tag};
 
@@ -73,7 +76,9 @@ pub(crate) struct ArticleRow {
     pub slug: String,
     pub title: String,
     pub sapo: String,
-    pub cover: Option<serde_json::Value>,
+    /// JSON text, read straight into a [`CoverImage`]: through a `serde_json::Value` in between it
+    /// was a twentieth of an uncached list request's CPU.
+    pub cover: Option<String>,
     pub category_id: i64,
     pub status: String,
     pub published_at: Option<DateTime<Utc>>,
@@ -96,7 +101,6 @@ impl ArticleRow {
                 C::Slug,
                 C::Title,
                 C::Sapo,
-                C::Cover,
                 C::CategoryId,
                 C::Status,
                 C::PublishedAt,
@@ -107,6 +111,8 @@ impl ArticleRow {
                 C::CreatedBy,
                 C::SubmittedAt,
             ])
+            // PostgreSQL gives `jsonb` as text only when asked; for SQLite this changes nothing.
+            .expr_as(Expr::col((article::Entity, C::Cover)).cast_as(Alias::new("text")), "cover")
             .into_model::<ArticleRow>()
     }
 }
@@ -118,7 +124,7 @@ impl From<article::Model> for ArticleRow {
             slug: m.slug,
             title: m.title,
             sapo: m.sapo,
-            cover: m.cover,
+            cover: m.cover.map(|cover| cover.to_string()),
             category_id: m.category_id,
             status: m.status,
             published_at: m.published_at,
@@ -139,7 +145,8 @@ pub(crate) fn article(model: impl Into<ArticleRow>) -> Result<Article, Error> {
     })?;
     let cover = model
         .cover
-        .map(serde_json::from_value::<CoverImage>)
+        .as_deref()
+        .map(serde_json::from_str::<CoverImage>)
         .transpose()
         .map_err(|err| Error::Unexpected(format!("article {} has a malformed cover: {err}", model.id)))?;
     Ok(Article {
