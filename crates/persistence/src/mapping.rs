@@ -69,8 +69,9 @@ pub(crate) fn stored_time(time: DateTime<Utc>) -> DateTime<Utc> {
 
 /// An article row without its body: what lists and lookups read. Bodies are loaded separately
 /// ([`bantin_domain::ContentReader::bodies`]): decoding tens of kilobytes of JSON per page that
-/// nobody selected was most of a list request's time.
-#[derive(Debug, FromQueryResult)]
+/// nobody selected was most of a list request's time. As JSON, it is an array of its fields in
+/// order (see [`ArticleRow::JSON_ARRAY`]).
+#[derive(Debug, FromQueryResult, serde::Deserialize)]
 pub(crate) struct ArticleRow {
     pub id: i64,
     pub slug: String,
@@ -91,6 +92,10 @@ pub(crate) struct ArticleRow {
 }
 
 impl ArticleRow {
+    /// SQLite's JSON array of a row that [`ArticleRow::select`] gives, fields in declaration order.
+    pub(crate) const JSON_ARRAY: &str = "json_array(id, slug, title, sapo, cover, category_id, status, \
+         published_at, created_at, updated_at, revision, word_count, created_by, submitted_at)";
+
     /// The columns [`ArticleRow`] reads, in a query over `articles`.
     pub(crate) fn select(query: Select<article::Entity>) -> Selector<SelectModel<ArticleRow>> {
         use article::Column as C;

@@ -173,18 +173,48 @@ fn ordered_page(
     query.order_by(published_at, Order::Desc).order_by(id, Order::Desc).limit(u64::from(page.first) + 1)
 }
 
+/// The articles `query` selects, in its order. On SQLite the page comes as one row holding a JSON
+/// array of rows: sqlx hands SQLite rows over one at a time from its worker thread, copying each
+/// value and waking the reader each time (see [`linked`]).
 async fn all_articles(
     db: &impl ConnectionTrait,
     query: Select<article::Entity>,
+    order: ListOrder,
     context: &'static str,
 ) -> Result<Vec<Article>> {
-    ArticleRow::select(query)
-        .all(db)
-        .await
-        .map_err(db_err(context))?
-        .into_iter()
-        .map(mapping::article)
-        .collect()
+    let rows = ArticleRow::select(query);
+    let rows: Vec<ArticleRow> = match db.get_database_backend() {
+        DatabaseBackend::Sqlite => {
+            let page = rows.into_statement(DatabaseBackend::Sqlite);
+            let sql =
+                format!("SELECT json_group_array({}) AS page FROM ({})", ArticleRow::JSON_ARRAY, page.sql);
+            let statement = Statement::from_sql_and_values(
+                DatabaseBackend::Sqlite,
+                sql,
+                page.values.map(|values| values.0).unwrap_or_default(),
+            );
+            let json: Option<String> = match db.query_one_raw(statement).await.map_err(db_err(context))? {
+                Some(row) => row.try_get("", "page").map_err(db_err(context))?,
+                None => None,
+            };
+            let mut rows: Vec<ArticleRow> = match json {
+                Some(json) => serde_json::from_str(&json)
+                    .map_err(|err| Error::Unexpected(format!("{context}: {err}")))?,
+                None => Vec::new(),
+            };
+            // An aggregate need not keep its input's order; the page's key is in every row.
+            rows.sort_by_key(|row| {
+                let at = match order {
+                    ListOrder::Published => row.published_at,
+                    ListOrder::Updated => Some(row.updated_at),
+                };
+                std::cmp::Reverse((at, row.id))
+            });
+            rows
+        }
+        _ => rows.all(db).await.map_err(db_err(context))?,
+    };
+    rows.into_iter().map(mapping::article).collect()
 }
 
 /// Orders sections as a tree: each parent followed by its children, siblings by folded name
@@ -240,8 +270,10 @@ impl ContentReader for Store {
         visibility: Visibility,
     ) -> Result<Page<Article>> {
         let (query, key) = filtered(filter, visibility);
-        let rows = all_articles(&self.reader, ordered_page(query, &key, page), "listing articles").await?;
-        Ok(Page::from_overfetch(rows, page.first, visibility.list_order()))
+        let order = visibility.list_order();
+        let rows =
+            all_articles(&self.reader, ordered_page(query, &key, page), order, "listing articles").await?;
+        Ok(Page::from_overfetch(rows, page.first, order))
     }
 
     async fn count_articles(&self, filter: &ArticleFilter, visibility: Visibility) -> Result<u64> {
