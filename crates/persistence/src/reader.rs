@@ -44,20 +44,29 @@ async fn linked<Row: serde::de::DeserializeOwned, T>(
         }
         _ => format!("json_group_array(json_array({columns}) ORDER BY l.article_id, l.position)"),
     };
-    let sql = format!("SELECT {array} AS linked FROM {join} WHERE l.article_id IN ({ids})");
-    let rows = db.query_all_raw(Statement::from_string(backend, sql)).await.map_err(db_err(what))?;
-    // PostgreSQL aggregates no rows to NULL, SQLite to `[]`.
-    let json: Option<String> = match rows.first() {
-        Some(row) => row.try_get("", "linked").map_err(db_err(what))?,
-        None => None,
-    };
-    let Some(json) = json else { return Ok(by_article) };
-    let rows: Vec<Row> =
-        serde_json::from_str(&json).map_err(|err| Error::Unexpected(format!("{what}: {err}")))?;
+    let sql = format!("SELECT {array} AS json FROM {join} WHERE l.article_id IN ({ids})");
+    let rows: Vec<Row> = json_rows(db, Statement::from_string(backend, sql), what).await?;
     for (article, value) in rows.into_iter().map(linked) {
         by_article.entry(article).or_default().push(value);
     }
     Ok(by_article)
+}
+
+/// The rows of a query that aggregates them into one JSON array, in a column named `json`.
+/// PostgreSQL aggregates no rows to NULL, SQLite to `[]`: both are no rows.
+async fn json_rows<Row: serde::de::DeserializeOwned>(
+    db: &impl ConnectionTrait,
+    statement: Statement,
+    what: &'static str,
+) -> Result<Vec<Row>> {
+    let json: Option<String> = match db.query_one_raw(statement).await.map_err(db_err(what))? {
+        Some(row) => row.try_get("", "json").map_err(db_err(what))?,
+        None => None,
+    };
+    match json {
+        Some(json) => serde_json::from_str(&json).map_err(|err| Error::Unexpected(format!("{what}: {err}"))),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// A [`Visibility`] as a SQL condition. The public rule is [`Article::is_public_at`]'s.
@@ -183,38 +192,24 @@ async fn all_articles(
     context: &'static str,
 ) -> Result<Vec<Article>> {
     let rows = ArticleRow::select(query);
-    let rows: Vec<ArticleRow> = match db.get_database_backend() {
+    match db.get_database_backend() {
         DatabaseBackend::Sqlite => {
             let page = rows.into_statement(DatabaseBackend::Sqlite);
             let sql =
-                format!("SELECT json_group_array({}) AS page FROM ({})", ArticleRow::JSON_ARRAY, page.sql);
-            let statement = Statement::from_sql_and_values(
-                DatabaseBackend::Sqlite,
-                sql,
-                page.values.map(|values| values.0).unwrap_or_default(),
-            );
-            let json: Option<String> = match db.query_one_raw(statement).await.map_err(db_err(context))? {
-                Some(row) => row.try_get("", "page").map_err(db_err(context))?,
-                None => None,
-            };
-            let mut rows: Vec<ArticleRow> = match json {
-                Some(json) => serde_json::from_str(&json)
-                    .map_err(|err| Error::Unexpected(format!("{context}: {err}")))?,
-                None => Vec::new(),
-            };
-            // An aggregate need not keep its input's order; the page's key is in every row.
-            rows.sort_by_key(|row| {
-                let at = match order {
-                    ListOrder::Published => row.published_at,
-                    ListOrder::Updated => Some(row.updated_at),
-                };
-                std::cmp::Reverse((at, row.id))
+                format!("SELECT json_group_array({}) AS json FROM ({})", ArticleRow::JSON_ARRAY, page.sql);
+            let values = page.values.map(|values| values.0).unwrap_or_default();
+            let rows: Vec<ArticleRow> =
+                json_rows(db, Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values), context)
+                    .await?;
+            let mut articles = rows.into_iter().map(mapping::article).collect::<Result<Vec<_>>>()?;
+            // An aggregate need not keep its input's order; every article carries its page key.
+            articles.sort_by_key(|article| {
+                std::cmp::Reverse(Cursor::after(article, order).map(|cursor| (cursor.at, cursor.id)))
             });
-            rows
+            Ok(articles)
         }
-        _ => rows.all(db).await.map_err(db_err(context))?,
-    };
-    rows.into_iter().map(mapping::article).collect()
+        _ => rows.all(db).await.map_err(db_err(context))?.into_iter().map(mapping::article).collect(),
+    }
 }
 
 /// Orders sections as a tree: each parent followed by its children, siblings by folded name
