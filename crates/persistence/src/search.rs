@@ -29,19 +29,24 @@ pub(crate) struct IndexText {
     /// articles hold a word: repeats cost it tokenizing and hashing on the one writer thread
     /// (a seeded article's 840 words are 290 distinct ones); here they cost the preparing thread.
     distinct_words: String,
+    /// The sapo's and body's words, counted while folding them: the article's
+    /// [`bantin_domain::blocks::article_word_count`], without a second pass over its text.
+    pub(crate) word_count: usize,
 }
 
 impl IndexText {
     pub(crate) fn new(title: &str, sapo: &str, body: &Body) -> IndexText {
-        let (title, sapo) = (index_text(title), index_text(sapo));
+        let title = index_text(title);
+        let mut sapo_words = String::with_capacity(sapo.len());
+        let mut word_count = folded_words(sapo, &mut sapo_words);
         let mut body_words = String::new();
         for text in body.texts() {
-            folded_words(&text, &mut body_words);
+            word_count += folded_words(&text, &mut body_words);
         }
         // A hash set, not sort and dedup: sorting 840 short strings was a fifth of a seed's CPU.
         let mut seen = foldhash::HashSet::with_capacity_and_hasher(512, Default::default());
         let mut distinct_words = String::with_capacity(body_words.len() / 2);
-        for text in [title.as_str(), sapo.as_str(), body_words.as_str()] {
+        for text in [title.as_str(), sapo_words.as_str(), body_words.as_str()] {
             for word in text.split(' ') {
                 if !word.is_empty() && seen.insert(word) {
                     if !distinct_words.is_empty() {
@@ -51,7 +56,7 @@ impl IndexText {
                 }
             }
         }
-        IndexText { title, sapo, body: body_words, distinct_words }
+        IndexText { title, sapo: sapo_words, body: body_words, distinct_words, word_count }
     }
 }
 
@@ -506,4 +511,33 @@ pub(crate) async fn entries_for(db: &impl ConnectionTrait, ids: &[i64]) -> Resul
             Ok(IndexEntry { id: m.id, text: IndexText::new(&m.title, &m.sapo, &body) })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use bantin_domain::{
+        Body,
+        blocks::{Block, Span, article_word_count},
+    };
+
+    use super::IndexText;
+
+    #[test]
+    fn the_index_counts_the_articles_words_as_the_domain_does() {
+        let span = |text: &str| Span { text: text.to_owned(), marks: Vec::new(), href: None };
+        // "Đắk Lắk mùa cà phê" decomposed (NFD): its marks must not split words.
+        let nfd = "Đa\u{306}\u{301}k La\u{306}\u{301}k mu\u{300}a ca\u{300} phe\u{302}".to_owned();
+        let body = Body(vec![
+            Block::Paragraph { spans: vec![span("Sáng 26/6, "), span("UBND tỉnh"), span(" Bắc Giang")] },
+            Block::Heading { level: 2, text: nfd },
+            Block::Quote {
+                text: "“Chúng tôi—đã sẵn sàng”".to_owned(), cite: Some("Ông A".to_owned())
+            },
+            Block::List { ordered: false, items: vec!["x² × 3".to_owned(), "COVID-19".to_owned()] },
+        ]);
+        let sapo = "Ngày 26/6, Sở Văn hóa - Thể thao (Đắk Lắk)";
+        let index = IndexText::new("Tiêu đề", sapo, &body);
+        assert_eq!(index.word_count, article_word_count(sapo, &body) as usize);
+        assert_eq!(index.word_count, 33);
+    }
 }

@@ -24,8 +24,8 @@ use crate::{
 /// for our widest table, and large enough that statement overhead stays small.
 const ROWS_PER_INSERT: usize = 500;
 
-/// New articles as the rows that store them. Preparing is CPU work only (JSON text, word counts,
-/// the folded search text), so a bulk writer prepares the next batch on another thread while the
+/// New articles as the rows that store them. Preparing is CPU work only (JSON text, the folded
+/// search text and the word count it gives), so a bulk writer prepares the next batch on another thread while the
 /// database stores this one.
 pub struct PreparedArticles(Vec<PreparedArticle>);
 
@@ -56,8 +56,8 @@ impl PreparedArticles {
                 .map(|NewArticle { content, status, published_at, created_at }| {
                     let body = json_string(&content.body);
                     let cover = content.cover.as_ref().map(json_string);
-                    let word_count = i32::try_from(content.word_count()).unwrap_or(i32::MAX);
                     let index = IndexText::new(&content.title, &content.sapo, &content.body);
+                    let word_count = i32::try_from(index.word_count).unwrap_or(i32::MAX);
                     let ArticleContent { title, slug, sapo, category_id, author_ids, tag_ids, .. } = content;
                     PreparedArticle {
                         slug,
