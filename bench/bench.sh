@@ -2,7 +2,8 @@
 # make bench: how close bantin comes to serving a static file. Seeds a fresh SQLite corpus of
 # BENCH_ARTICLES articles (10,000 by default), starts the release server, and drives each workload
 # with wrk from this machine: with the response cache on, then off. In the same run nginx serves
-# the exact bytes of the W1 and W2 answers as static files: that is the ceiling each row is
+# the exact bytes of the W1 and W2 answers as static files (and W2 gzip-compressed, for W2z, the
+# same requests taking gzip): that is the ceiling each row is
 # compared with (and W1r's, for the REST lists). Writes the table to target/bench/latest.md.
 #
 # BENCH_DURATION (seconds per workload, default 10), BENCH_CONNECTIONS (32), BENCH_THREADS (2).
@@ -62,6 +63,7 @@ write_requests() {
     > "$REQ/W1g.txt"
   write_common_requests "$REQ"
   cp "$REQ/article.txt" "$REQ/W2.txt"
+  cp "$REQ/article.txt" "$REQ/W2z.txt"
   cp "$REQ/related.txt" "$REQ/W4.txt"
   cp "$REQ/search.txt" "$REQ/W5.txt"
   # Page 5 of a section by cursor.
@@ -92,6 +94,8 @@ write_requests() {
   curl -sf -H 'Content-Type: application/json' "$BASE/graphql" -d "$LATEST_BODY" > "$OUT/static/w1.json"
   curl -sf "$BASE/api/v1/latest?limit=20" > "$OUT/static/w1r.json"
   curl -sf "$BASE$(head -1 "$REQ/article.txt" | cut -d' ' -f2)" > "$OUT/static/w2.json"
+  # nginx's gzip_static sends this file to clients that take gzip: the bytes bantin sends them.
+  curl -sf -H 'Accept-Encoding: gzip' "$BASE$(head -1 "$REQ/article.txt" | cut -d' ' -f2)" > "$OUT/static/w2.json.gz"
 }
 
 # Sends each anonymous request in file $1 once, four at a time. A cached run of a workload that
@@ -100,15 +104,21 @@ write_requests() {
 prime_cache() {
   grep -v '^AUTH ' "$1" | BASE=$BASE xargs -d '\n' -P 4 -n 1 bash -c '
     method=${0%% *}; rest=${0#* }; path=${rest%% *}; body=${rest#"$path"}; body=${body# }
+    encoding=(${BENCH_ACCEPT_ENCODING:+-H "Accept-Encoding: $BENCH_ACCEPT_ENCODING"})
     if [ "$method" = POST ]; then
-      curl -s -o /dev/null -H "Content-Type: application/json" -d "$body" "$BASE$path"
+      curl -s -o /dev/null "${encoding[@]}" -H "Content-Type: application/json" -d "$body" "$BASE$path"
     else
-      curl -s -o /dev/null "$BASE$path"
+      curl -s -o /dev/null "${encoding[@]}" "$BASE$path"
     fi'
 }
 
+# W2z is W2 asked for as browsers, CDNs and mobile clients ask: taking gzip.
+accept_encoding() { if [ "$1" = W2z ]; then echo gzip; fi; }
+
 declare -A RESULT
 run() { # MODE WORKLOAD
+  export BENCH_ACCEPT_ENCODING
+  BENCH_ACCEPT_ENCODING=$(accept_encoding "$2")
   if [ "$1" = on ]; then prime_cache "$REQ/$2.txt"; fi
   RESULT["$1,$2"]=$(run_wrk "$THREADS" "$CONNECTIONS" "$DURATION" "$REQ/$2.txt")
   echo "   $1 $2: ${RESULT["$1,$2"]}"
@@ -118,7 +128,7 @@ echo "== cache on: $ARTICLES articles, $CONNECTIONS connections, ${DURATION}s pe
 start_server "$URL"
 STARTUP_ON=$STARTUP_MS
 write_requests
-WORKLOADS="W1 W1g W1r W2 W3 W4 W5 W6"
+WORKLOADS="W1 W1g W1r W2 W2z W3 W4 W5 W6"
 for w in $WORKLOADS; do run on "$w"; done
 RSS_ON=$(server_peak_rss_mb)
 stop_server
@@ -132,7 +142,7 @@ stop_server
 
 CEILING_W1=""; CEILING_W2=""
 if command -v nginx >/dev/null; then
-  echo "== ceiling: nginx serving the W1, W1r and W2 answers as files"
+  echo "== ceiling: nginx serving the W1, W1r and W2 answers as files (W2z: W2 gzip-compressed)"
   mkdir -p "$OUT/nginx"
   cat > "$OUT/nginx/nginx.conf" <<EOF
 $( [ "$(id -u)" = 0 ] && echo "user root;" )
@@ -149,6 +159,7 @@ http {
   uwsgi_temp_path $PWD/$OUT/nginx/uwsgi;
   scgi_temp_path $PWD/$OUT/nginx/scgi;
   default_type application/json;
+  gzip_static on;
   server { listen 127.0.0.1:$NGINX_PORT; root $PWD/$OUT/static; }
 }
 EOF
@@ -156,8 +167,10 @@ EOF
   NGINX_PID=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$NGINX_PORT/w1.json" >/dev/null && break; sleep 0.05; done
   BASE="http://127.0.0.1:$NGINX_PORT"
-  for w in W1 W1r W2; do
-    echo "GET /$(echo "$w" | tr 'A-Z' 'a-z').json" > "$REQ/ceiling-$w.txt"
+  for w in W1 W1r W2 W2z; do
+    echo "GET /$(echo "${w%z}" | tr 'A-Z' 'a-z').json" > "$REQ/ceiling-$w.txt"
+    export BENCH_ACCEPT_ENCODING
+    BENCH_ACCEPT_ENCODING=$(accept_encoding "$w")
     RESULT["nginx,$w"]=$(run_wrk "$THREADS" "$CONNECTIONS" "$DURATION" "$REQ/ceiling-$w.txt")
     echo "   nginx $w: ${RESULT["nginx,$w"]}"
   done
@@ -171,6 +184,7 @@ describe() {
     W1g) echo "GraphQL latest(first: 20), GET by persisted-query hash" ;;
     W1r) echo "REST /api/v1/latest?limit=20" ;;
     W2) echo "REST article by slug with body, 1,100 slugs" ;;
+    W2z) echo "W2 taking gzip (Accept-Encoding: gzip)" ;;
     W3) echo "REST section page 5 by cursor" ;;
     W4) echo "GraphQL related(first: 6), 1,100 slugs" ;;
     W5) echo "REST search, 10 two-word queries" ;;
@@ -182,7 +196,7 @@ row() { # MODE WORKLOAD
   # Each row against the static file closest to its answer: W2's article, W1r's REST list for the
   # other REST rows, W1's GraphQL answer for the GraphQL rows.
   case $2 in
-    W2) ceiling=${RESULT["nginx,W2"]:-} ;;
+    W2|W2z) ceiling=${RESULT["nginx,$2"]:-} ;;
     W1r|W3|W5|W6) ceiling=${RESULT["nginx,W1r"]:-} ;;
     *) ceiling=${RESULT["nginx,W1"]:-} ;;
   esac
@@ -196,7 +210,7 @@ row() { # MODE WORKLOAD
   echo "|---|---|---|---:|---:|---:|---:|---:|"
   for w in $WORKLOADS; do row on "$w"; done
   for w in W1 W1r W2 W3 W4 W5 W6; do row off "$w"; done
-  for w in W1 W1r W2; do
+  for w in W1 W1r W2 W2z; do
     r=${RESULT["nginx,$w"]:-}
     [ -n "$r" ] && echo "| ceiling $w | nginx, the same bytes as a static file | - | $(rate "$r") | $(us_to_ms "$(field p50 "$r")") ms | $(us_to_ms "$(field p99 "$r")") ms | $(field errors "$r") | 1.00x |"
   done

@@ -1,6 +1,7 @@
 -- wrk script: cycles through the requests in the file named by the BENCH_REQUESTS environment
 -- variable, one per line: "GET <path>" or "POST <path> <json body>". A line starting "AUTH "
--- is sent with the BENCH_TOKEN bearer token; the others are anonymous.
+-- is sent with the BENCH_TOKEN bearer token; the others are anonymous. BENCH_ACCEPT_ENCODING, when
+-- set, is sent as Accept-Encoding (as browsers, CDNs and mobile HTTP clients do).
 local lines = {}
 local requests = {}
 local index = 0
@@ -21,6 +22,8 @@ init = function(args)
   for _, l in ipairs(lines) do
     local headers = {}
     if l.method == "POST" then headers["Content-Type"] = "application/json" end
+    local encodings = os.getenv("BENCH_ACCEPT_ENCODING")
+    if encodings and encodings ~= "" then headers["Accept-Encoding"] = encodings end
     if token and token ~= "" and l.auth then headers["Authorization"] = "Bearer " .. token end
     table.insert(requests, wrk.format(l.method, l.path, headers, l.body ~= "" and l.body or nil))
   end

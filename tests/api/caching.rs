@@ -17,10 +17,11 @@ use crate::helpers::{
     spawn_app, spawn_app_with,
 };
 
-/// One answer as the client saw it.
+/// One answer as the client saw it (the test client decompresses nothing).
 struct Fetched {
     status: StatusCode,
     text: String,
+    bytes: Vec<u8>,
     headers: actix_web::http::header::HeaderMap,
 }
 
@@ -44,6 +45,7 @@ async fn fetch(request: awc::ClientRequest, body: Option<Value>) -> Fetched {
     Fetched {
         status: response.status(),
         text: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
         headers: response.headers().clone(),
     }
 }
@@ -52,20 +54,32 @@ const LATEST: &str = "{ latest(first: 5) { nodes { slug title } } }";
 
 /// Every anonymous surface that shows the newest articles, cached.
 async fn surfaces(app: &TestApp, slug: &str) -> Vec<(String, Fetched)> {
+    surfaces_accepting(app, slug, None).await
+}
+
+/// [`surfaces`], asked for with this `Accept-Encoding`.
+async fn surfaces_accepting(app: &TestApp, slug: &str, encodings: Option<&str>) -> Vec<(String, Fetched)> {
     let client = &app.client;
-    let url = |path: &str| format!("{}{path}", app.address);
+    let request = |method: actix_web::http::Method, path: &str| {
+        let request = client.request(method, format!("{}{path}", app.address));
+        match encodings {
+            Some(encodings) => request.insert_header(("Accept-Encoding", encodings)),
+            None => request,
+        }
+    };
+    let get = |path: &str| request(actix_web::http::Method::GET, path);
     let mut fetched = Vec::new();
     for path in [
         "/api/v1/latest?limit=5".to_owned(),
         format!("/api/v1/articles/{slug}"),
         "/feeds/latest.rss".to_owned(),
+        "/sitemap-news.xml".to_owned(),
     ] {
-        fetched.push((path.clone(), fetch(client.get(url(&path)), None).await));
+        fetched.push((path.clone(), fetch(get(&path), None).await));
     }
-    fetched.push(("/sitemap-news.xml".into(), fetch(client.get(url("/sitemap-news.xml")), None).await));
-    let get = client.get(url("/graphql")).query(&[("query", LATEST)]).expect("query string");
-    fetched.push(("GraphQL GET".into(), fetch(get, None).await));
-    let post = client.post(url("/graphql"));
+    let graphql_get = get("/graphql").query(&[("query", LATEST)]).expect("query string");
+    fetched.push(("GraphQL GET".into(), fetch(graphql_get, None).await));
+    let post = request(actix_web::http::Method::POST, "/graphql");
     fetched.push(("GraphQL POST".into(), fetch(post, Some(json!({ "query": LATEST }))).await));
     fetched
 }
@@ -92,6 +106,69 @@ async fn assert_everywhere(app: &TestApp, slug: &str, title: &str, shown: bool, 
             assert_eq!(again.text, first.text, "{moment}: {surface} answers the same from the cache");
         }
     }
+}
+
+fn gunzip(bytes: &[u8]) -> String {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(bytes), &mut text).expect("gzip text");
+    text
+}
+
+#[actix_web::test]
+async fn clients_that_take_gzip_get_kept_answers_compressed_once_and_the_same_content() {
+    let app = spawn_app().await;
+    let newsroom = Newsroom::new(&app.store).await;
+    newsroom.write(vec![Story::published("Tin nén một lần", "thoi-su", 5)]).await;
+    let (_, latest) = app.get("/api/v1/latest?limit=1").await;
+    let slug = latest["items"][0]["slug"].as_str().expect("a slug").to_owned();
+    let browser = Some("gzip, deflate, br, zstd");
+
+    let compressed = surfaces_accepting(&app, &slug, browser).await;
+    let plain = surfaces(&app, &slug).await;
+    let again = surfaces_accepting(&app, &slug, browser).await;
+    for (((surface, first), (_, plain)), (_, again)) in compressed.iter().zip(&plain).zip(&again) {
+        assert_eq!((first.status, plain.status), (StatusCode::OK, StatusCode::OK), "{surface}");
+        // The news sitemap lists only the last two days; the article is older.
+        let shows = surface.contains("sitemap") || plain.text.contains("Tin nén một lần");
+        assert!(shows, "{surface}: {}", plain.text);
+        assert_eq!(plain.header("content-encoding"), "", "{surface} is plain without Accept-Encoding");
+        for (moment, fetched) in [("first", first), ("kept", again)] {
+            assert_eq!(fetched.header("content-encoding"), "gzip", "{surface}, {moment} answer");
+            assert_eq!(
+                gunzip(&fetched.bytes),
+                plain.text,
+                "{surface}, {moment} answer inflates to the plain one"
+            );
+            assert_eq!(
+                fetched.header("content-length"),
+                fetched.bytes.len().to_string(),
+                "{surface}: a kept length, not chunks compressed as they go"
+            );
+            if plain.bytes.len() > 512 {
+                assert!(fetched.bytes.len() < plain.bytes.len(), "{surface}: compressed is smaller");
+            }
+            assert_eq!(fetched.header("etag"), plain.header("etag"), "{surface}: one weak tag for both");
+            let vary: Vec<&str> = fetched.headers.get_all("vary").filter_map(|v| v.to_str().ok()).collect();
+            assert!(vary.iter().any(|v| v.eq_ignore_ascii_case("accept-encoding")), "{surface}: {vary:?}");
+        }
+        assert!(plain.was_hit() && again.was_hit(), "{surface}: both later reads come from the cache");
+    }
+
+    let url = format!("{}/api/v1/articles/{slug}", app.address);
+    let etag = plain[1].1.header("etag").to_owned();
+    let revalidated = fetch(
+        app.client
+            .get(&url)
+            .insert_header(("Accept-Encoding", "gzip"))
+            .insert_header(("If-None-Match", etag)),
+        None,
+    )
+    .await;
+    assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
+    assert!(revalidated.bytes.is_empty() && revalidated.header("content-encoding").is_empty());
+    let refused =
+        fetch(app.client.get(&url).insert_header(("Accept-Encoding", "gzip;q=0, deflate")), None).await;
+    assert_eq!(refused.header("content-encoding"), "deflate", "gzip;q=0 is honoured");
 }
 
 async fn mutate(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {

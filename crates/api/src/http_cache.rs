@@ -7,17 +7,22 @@
 //! never gets an answer older than the last write that returned.
 //!
 //! The hit path does no parsing and builds no JSON: one map lookup, two comparisons and a copy of
-//! the stored headers; the body is shared, not copied.
+//! the stored headers; the body is shared, not copied. A client that takes gzip (browsers, CDNs,
+//! mobile HTTP stacks) gets the body compressed once, on its entry's first such request, and kept
+//! beside it: compressing on every hit made a hit about ninety times slower than one without.
 
-use std::sync::{Arc, Mutex};
+use std::{
+    io::Write,
+    sync::{Arc, Mutex, OnceLock},
+};
 
 use actix_web::{
-    HttpResponse,
+    HttpMessage, HttpRequest, HttpResponse,
     body::{BoxBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     http::{
         Method, StatusCode,
-        header::{self, HeaderMap, HeaderName, HeaderValue, HttpDate},
+        header::{self, AcceptEncoding, Encoding, HeaderMap, HeaderName, HeaderValue, HttpDate},
     },
     middleware::Next,
     web::{self, Bytes},
@@ -107,6 +112,35 @@ fn origin(request: &HeaderMap) -> [Option<HeaderValue>; 4] {
     ORIGIN_HEADERS.each_ref().map(|name| request.get(name).cloned())
 }
 
+/// The encodings actix's `Compress` middleware offers (with the `compress-gzip` feature): an
+/// answer goes out in the one it would choose.
+const OFFERED_ENCODINGS: [Encoding; 3] = [Encoding::identity(), Encoding::gzip(), Encoding::deflate()];
+
+/// Whether the answer to `request` goes out gzip-compressed: the choice the `Compress` middleware
+/// would make, made here so that a kept body is compressed once rather than on every hit (the
+/// middleware passes on a body that already has a `Content-Encoding`).
+fn wants_gzip(request: &HttpRequest) -> bool {
+    request
+        .get_header::<AcceptEncoding>()
+        .and_then(|accepted| accepted.negotiate(OFFERED_ENCODINGS.iter()))
+        .is_some_and(|chosen| chosen == Encoding::gzip())
+}
+
+/// Whether a body of this type shrinks when compressed: every answer bantin gives is JSON, XML or
+/// text.
+fn compressible(content_type: Option<&HeaderValue>) -> bool {
+    content_type
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/") || value.contains("json") || value.contains("xml"))
+}
+
+fn gzip(body: &[u8]) -> Option<Bytes> {
+    let mut encoder =
+        flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 4), flate2::Compression::default());
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok().map(Bytes::from)
+}
+
 /// A response kept for reuse: its status, headers and shared body.
 pub(crate) struct Stored {
     validity: Validity,
@@ -115,6 +149,8 @@ pub(crate) struct Stored {
     status: StatusCode,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Bytes,
+    /// The body gzip-compressed, made when a client first takes it.
+    gzipped: OnceLock<Option<Bytes>>,
 }
 
 impl Stored {
@@ -126,23 +162,50 @@ impl Stored {
         self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
-    /// The stored response, or 304 with the same headers when the client's copy is current.
-    pub(crate) fn respond(&self, request: &HeaderMap) -> HttpResponse {
+    /// The stored response, gzip-compressed when the client takes it, or 304 with the same
+    /// headers when the client's copy is current.
+    pub(crate) fn respond(&self, request: &HttpRequest) -> HttpResponse {
         let not_modified = self.status == StatusCode::OK
-            && not_modified(request, self.header(&header::ETAG), self.header(&header::LAST_MODIFIED));
+            && not_modified(
+                request.headers(),
+                self.header(&header::ETAG),
+                self.header(&header::LAST_MODIFIED),
+            );
         let mut response =
             HttpResponse::build(if not_modified { StatusCode::NOT_MODIFIED } else { self.status });
         for (name, value) in &self.headers {
             if !(not_modified && name == header::CONTENT_TYPE) {
-                response.insert_header((name.clone(), value.clone()));
+                // Appended, not inserted: a header may come more than once (`Vary`).
+                response.append_header((name.clone(), value.clone()));
             }
         }
-        if not_modified { response.finish() } else { response.body(self.body.clone()) }
+        if not_modified {
+            return response.finish();
+        }
+        match self.gzipped(request) {
+            Some(gzipped) => {
+                response.insert_header((header::CONTENT_ENCODING, HeaderValue::from_static("gzip")));
+                response.body(gzipped)
+            }
+            None => response.body(self.body.clone()),
+        }
     }
 
+    /// The compressed body, when the client takes gzip and the body compresses.
+    fn gzipped(&self, request: &HttpRequest) -> Option<Bytes> {
+        if !compressible(self.header(&header::CONTENT_TYPE)) || !wants_gzip(request) {
+            return None;
+        }
+        self.gzipped.get_or_init(|| gzip(&self.body)).clone()
+    }
+
+    /// Bytes the entry holds. A compressible body is counted with room for its gzip copy, made
+    /// only once a client asks for it (JSON and XML compress to a fifth or less).
     fn weight(&self) -> u32 {
         let headers: usize = self.headers.iter().map(|(n, v)| n.as_str().len() + v.len()).sum();
-        u32::try_from(self.body.len() + headers + 64).unwrap_or(u32::MAX)
+        let gzip_room =
+            if compressible(self.header(&header::CONTENT_TYPE)) { self.body.len() / 4 } else { 0 };
+        u32::try_from(self.body.len() + gzip_room + headers + 64).unwrap_or(u32::MAX)
     }
 }
 
@@ -190,11 +253,12 @@ impl ResponseCache {
     pub(crate) fn answer(
         &self,
         key: &str,
-        request: &HeaderMap,
+        request: &HttpRequest,
         content: &dyn ContentReader,
     ) -> Option<HttpResponse> {
         let stored = self.entries.as_ref()?.get(key)?;
-        if !stored.validity.holds(content.content_version(), Utc::now()) || !stored.serves(request) {
+        if !stored.validity.holds(content.content_version(), Utc::now()) || !stored.serves(request.headers())
+        {
             return None;
         }
         let mut response = stored.respond(request);
@@ -259,8 +323,8 @@ pub(crate) fn is_anonymous(request: &actix_web::HttpRequest) -> bool {
         && !request.query_string().split('&').any(|pair| pair == "token" || pair.starts_with("token="))
 }
 
-/// A weak entity tag for a body: weak, because the compression middleware may change the bytes
-/// on the wire while the content stays the same.
+/// A weak entity tag for a body: weak, because the body may go out gzip-compressed, other bytes
+/// on the wire for the same content.
 pub(crate) fn weak_etag(body: &[u8]) -> String {
     let digest = Sha256::digest(body);
     format!("W/\"{}\"", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>())
@@ -338,7 +402,17 @@ pub(crate) fn complete(
     if !head.headers().contains_key(header::VARY) {
         headers.push((header::VARY, HeaderValue::from_static("Authorization")));
     }
-    Stored { validity: NEVER, origin: origin(request), status: head.status(), headers, body }
+    if compressible(head.headers().get(header::CONTENT_TYPE)) {
+        headers.push((header::VARY, HeaderValue::from_static("Accept-Encoding")));
+    }
+    Stored {
+        validity: NEVER,
+        origin: origin(request),
+        status: head.status(),
+        headers,
+        body,
+        gzipped: OnceLock::new(),
+    }
 }
 
 /// The middleware in front of every route: answers anonymous GETs from the cache, and gives
@@ -356,7 +430,7 @@ pub(crate) async fn layer(
     let cache = &state.responses;
     let mut rendering = None;
     if anonymous && cache.enabled() {
-        if let Some(response) = cache.answer(key, request.headers(), state.content.as_ref()) {
+        if let Some(response) = cache.answer(key, request.request(), state.content.as_ref()) {
             return Ok(request.into_response(response));
         }
         rendering = Some((key.to_owned(), cache.begin(state.content.as_ref())));
@@ -371,7 +445,7 @@ pub(crate) async fn layer(
         ApiError::from(bantin_domain::Error::Unexpected("could not buffer a response".to_owned()))
     })?;
     let stored = complete(&state, anonymous, request.headers(), &head, body);
-    let response = stored.respond(request.headers());
+    let response = stored.respond(&request);
     if let Some((key, rendering)) = rendering.filter(|_| shareable(response.headers())) {
         let validity = cache.finish(rendering, state.content.as_ref()).await;
         cache.put([key], stored, validity);

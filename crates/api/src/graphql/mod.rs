@@ -292,7 +292,7 @@ async fn execute(
         .then(|| post_cache_key(&request));
     let mut rendering = None;
     if let Some(key) = &cache_key {
-        if let Some(answer) = cache.answer(key, http.headers(), content) {
+        if let Some(answer) = cache.answer(key, http, content) {
             return Ok(answer);
         }
         rendering = Some(cache.begin(content));
@@ -315,7 +315,7 @@ async fn execute(
         (Some(key), Some(rendering)) if response.is_ok() => {
             let (head, _) = answer.into_parts();
             let stored = crate::http_cache::complete(state, true, http.headers(), &head, body);
-            let answer = stored.respond(http.headers());
+            let answer = stored.respond(http);
             let keys = [Some(key), exact_body.map(str::to_owned)].into_iter().flatten();
             cache.put(keys, stored, cache.finish(rendering, content).await);
             Ok(answer)
@@ -406,7 +406,7 @@ async fn graphql_post(
         .then(|| std::str::from_utf8(&body).ok())
         .flatten();
     if let Some(answer) =
-        exact_body.and_then(|body| state.responses.answer(body, request.headers(), state.content.as_ref()))
+        exact_body.and_then(|body| state.responses.answer(body, &request, state.content.as_ref()))
     {
         return Ok(answer);
     }
