@@ -20,6 +20,9 @@ pub struct Application {
     background: Vec<actix_web::rt::task::JoinHandle<()>>,
 }
 
+/// Where each request's access line is logged (at info).
+const ACCESS_LOG_TARGET: &str = "bantin::http";
+
 impl Application {
     /// Binds the listener and prepares the server; nothing is served until
     /// [`Application::run_until_stopped`].
@@ -32,16 +35,20 @@ impl Application {
         actix_web::rt::spawn(store.follow_changes());
         let shared = Arc::new(store.clone());
         let state = AppState::new(shared.clone(), shared, keys, settings.api_config());
+        // actix's Logger renders each request's fields before it knows whether the line is
+        // printed: with access lines filtered out (`BANTIN_LOG=warn`) it is left out instead.
+        let access_log = tracing::enabled!(target: ACCESS_LOG_TARGET, tracing::Level::INFO);
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(middleware::Compress::default())
                 // The path without its query string: feed readers put tokens in `?token=`.
                 // actix's Logger has no method placeholder (`%m` printed a literal "m").
-                .wrap(
+                .wrap(middleware::Condition::new(
+                    access_log,
                     middleware::Logger::new("%{method}xi %U %s %b %Dms")
                         .custom_request_replace("method", |request| request.method().to_string())
-                        .log_target("bantin::http"),
-                )
+                        .log_target(ACCESS_LOG_TARGET),
+                ))
                 .configure(bantin_api::configure(state.clone()))
         });
         let server = server
