@@ -191,7 +191,7 @@ impl Stored {
         }
     }
 
-    /// The compressed body, when the client takes gzip and the body compresses.
+    /// The compressed body, when the client takes gzip and the body is of a type that compresses.
     fn gzipped(&self, request: &HttpRequest) -> Option<Bytes> {
         if !compressible(self.header(&header::CONTENT_TYPE)) || !wants_gzip(request) {
             return None;
