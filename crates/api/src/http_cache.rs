@@ -149,6 +149,8 @@ pub(crate) struct Stored {
     status: StatusCode,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Bytes,
+    /// Whether the body's type compresses (decided once, from its `Content-Type`).
+    compressible: bool,
     /// The body gzip-compressed, made when a client first takes it.
     gzipped: OnceLock<Option<Bytes>>,
 }
@@ -193,7 +195,7 @@ impl Stored {
 
     /// The compressed body, when the client takes gzip and the body is of a type that compresses.
     fn gzipped(&self, request: &HttpRequest) -> Option<Bytes> {
-        if !compressible(self.header(&header::CONTENT_TYPE)) || !wants_gzip(request) {
+        if !self.compressible || !wants_gzip(request) {
             return None;
         }
         self.gzipped.get_or_init(|| gzip(&self.body)).clone()
@@ -203,8 +205,7 @@ impl Stored {
     /// only once a client asks for it (JSON and XML compress to a fifth or less).
     fn weight(&self) -> u32 {
         let headers: usize = self.headers.iter().map(|(n, v)| n.as_str().len() + v.len()).sum();
-        let gzip_room =
-            if compressible(self.header(&header::CONTENT_TYPE)) { self.body.len() / 4 } else { 0 };
+        let gzip_room = if self.compressible { self.body.len() / 4 } else { 0 };
         u32::try_from(self.body.len() + gzip_room + headers + 64).unwrap_or(u32::MAX)
     }
 }
@@ -402,7 +403,8 @@ pub(crate) fn complete(
     if !head.headers().contains_key(header::VARY) {
         headers.push((header::VARY, HeaderValue::from_static("Authorization")));
     }
-    if compressible(head.headers().get(header::CONTENT_TYPE)) {
+    let compressible = compressible(head.headers().get(header::CONTENT_TYPE));
+    if compressible {
         headers.push((header::VARY, HeaderValue::from_static("Accept-Encoding")));
     }
     Stored {
@@ -411,6 +413,7 @@ pub(crate) fn complete(
         status: head.status(),
         headers,
         body,
+        compressible,
         gzipped: OnceLock::new(),
     }
 }

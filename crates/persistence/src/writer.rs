@@ -25,8 +25,8 @@ use crate::{
 const ROWS_PER_INSERT: usize = 500;
 
 /// New articles as the rows that store them. Preparing is CPU work only (JSON text, the folded
-/// search text and the word count it gives), so a bulk writer prepares the next batch on another thread while the
-/// database stores this one.
+/// search text and the word count it gives), so a bulk writer prepares the next batch on another
+/// thread while the database stores this one.
 pub struct PreparedArticles(Vec<PreparedArticle>);
 
 /// One article's row values. Its body is kept only as JSON text: the block tree is thousands of
