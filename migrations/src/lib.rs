@@ -18,6 +18,7 @@ mod m20261126_000005_keep_search_vectors_inline;
 mod m20261126_000006_create_search_headlines;
 mod m20261126_000007_create_article_changes;
 mod m20261129_000008_split_sqlite_search_index;
+mod m20261129_000009_sqlite_article_body_last;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_create_search_headlines::Migration),
             Box::new(m20261126_000007_create_article_changes::Migration),
             Box::new(m20261129_000008_split_sqlite_search_index::Migration),
+            Box::new(m20261129_000009_sqlite_article_body_last::Migration),
         ]
     }
 }
