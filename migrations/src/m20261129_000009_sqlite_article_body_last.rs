@@ -13,7 +13,9 @@
 //! foreign keys off so that dropping the old table does not cascade to the rows that refer to it,
 //! and checked before committing. Ids and the AUTOINCREMENT high-water mark are kept: search
 //! indexes, links and the change log refer to articles by id. Rebuilding 100,000 articles takes
-//! a few seconds; it runs once, on `bantin migrate` or the first start after upgrading.
+//! about 10 s; it runs once, on `bantin migrate` or the first start after upgrading. The old
+//! table's pages stay in the file as free pages, which later writes reuse (the file does not
+//! shrink by itself: `VACUUM` does that, with the server stopped).
 
 use sea_orm_migration::{
     prelude::*,
