@@ -88,9 +88,7 @@ fn serve_answers_at_once_and_indexes_articles_the_search_index_lacks() {
 
 /// The first column of the first row `sql` gives, as text ("" for NULL).
 async fn sqlite_text(db: &sea_orm::DatabaseConnection, sql: &str) -> String {
-    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
-    let row = db.query_one_raw(Statement::from_string(DatabaseBackend::Sqlite, sql)).await.expect(sql);
-    row.expect(sql).try_get_by_index::<Option<String>>(0).expect(sql).unwrap_or_default()
+    crate::helpers::first_value::<Option<String>>(db, sql).await.unwrap_or_default()
 }
 
 /// Everything of the articles and what refers to them that moving the body column must keep: each
@@ -210,14 +208,9 @@ fn a_seed_alone_uses_a_rollback_journal_and_beside_a_server_stays_on_wal_in_shor
     let took = started.elapsed();
     let log = String::from_utf8_lossy(&beside.stderr);
     let newest = tokio::runtime::Runtime::new().expect("runtime").block_on(async {
-        use sea_orm::ConnectionTrait;
         let db = sea_orm::Database::connect(&url).await.expect("database");
-        let statement = sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            "SELECT slug FROM articles ORDER BY id DESC LIMIT 1",
-        );
-        let row = db.query_one_raw(statement).await.expect("query").expect("a row");
-        let slug: String = row.try_get_by_index(0).expect("slug");
+        let slug: String =
+            crate::helpers::first_value(&db, "SELECT slug FROM articles ORDER BY id DESC LIMIT 1").await;
         db.close().await.expect("closed");
         slug
     });

@@ -319,6 +319,12 @@ const STORED: [(&str, &str); 11] = [
     ("live partner tokens", "SELECT COUNT(*) FROM partner_tokens WHERE revoked_at IS NULL"),
 ];
 
+/// The first column of the first row `sql` answers, read as `T`.
+pub async fn first_value<T: sea_orm::TryGetable>(db: &DatabaseConnection, sql: &str) -> T {
+    let row = db.query_one_raw(Statement::from_string(db.get_database_backend(), sql)).await.expect(sql);
+    row.expect(sql).try_get_by_index(0).expect(sql)
+}
+
 /// The [`STORED`] counts as they are now.
 pub async fn stored(database: &DatabaseConnection) -> Vec<(&'static str, i64)> {
     let columns: Vec<String> = STORED.iter().map(|(_, query)| format!("({query})")).collect();

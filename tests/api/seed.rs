@@ -6,7 +6,7 @@ use bantin::seed::{SeedArgs, seed};
 use bantin_domain::{ArticleFilter, ContentReader, PageRequest, Visibility};
 use chrono::DateTime;
 
-use crate::helpers::{Newsroom, Story, fresh_store};
+use crate::helpers::{Newsroom, Story, first_value, fresh_store};
 
 fn args(count: u64, seed: u64) -> SeedArgs {
     SeedArgs {
@@ -75,14 +75,6 @@ async fn the_same_seed_writes_the_same_articles_and_a_second_run_continues_numbe
     assert_eq!(first.article_count().await.expect("count"), 200);
 }
 
-/// The first number `sql` answers.
-async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
-    use sea_orm::ConnectionTrait;
-    let statement = sea_orm::Statement::from_string(db.get_database_backend(), sql);
-    let row = db.query_one_raw(statement).await.expect(sql).expect("a row");
-    row.try_get_by_index(0).expect("a number")
-}
-
 #[actix_web::test]
 async fn bylines_tags_and_search_entries_belong_to_their_article_after_a_gap_in_ids() {
     use sea_orm::ConnectionTrait;
@@ -96,13 +88,16 @@ async fn bylines_tags_and_search_entries_belong_to_their_article_after_a_gap_in_
         "UPDATE sqlite_sequence SET seq = seq + 100 WHERE name = 'articles'"
     };
     db.execute_unprepared(skip).await.expect("ids skipped");
-    let before = count(&db, "SELECT MAX(id) FROM articles").await;
+    let before = first_value::<i64>(&db, "SELECT MAX(id) FROM articles").await;
     seed(&store, &args(150, 4), |_, _| {}).await.expect("seeded after the gap");
-    assert_eq!(count(&db, &format!("SELECT MIN(id) FROM articles WHERE id > {before}")).await, before + 101);
+    assert_eq!(
+        first_value::<i64>(&db, &format!("SELECT MIN(id) FROM articles WHERE id > {before}")).await,
+        before + 101
+    );
     // Bylines and tags carry their article's publication time: a link stored under the wrong id
     // shows as a mismatch (the seed's dates are all different).
     for links in ["article_authors", "article_tags"] {
-        let wrong = count(
+        let wrong = first_value::<i64>(
             &db,
             &format!(
                 "SELECT COUNT(*) FROM {links} l JOIN articles a ON a.id = l.article_id \
@@ -112,7 +107,7 @@ async fn bylines_tags_and_search_entries_belong_to_their_article_after_a_gap_in_
         .await;
         assert_eq!(wrong, 0, "{links} under another article's id");
     }
-    let without_byline = count(
+    let without_byline = first_value::<i64>(
         &db,
         "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS \
          (SELECT 1 FROM article_authors l WHERE l.article_id = a.id)",
