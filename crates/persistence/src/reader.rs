@@ -58,8 +58,8 @@ async fn linked<Row: serde::de::DeserializeOwned, T>(
 /// PostgreSQL aggregates no rows to NULL, SQLite to `[]`: both are no rows.
 ///
 /// SQLite's array comes as a BLOB (`CAST(... AS BLOB)`), checked as UTF-8 here with simdutf8:
-/// sqlx checks TEXT with the standard library's `from_utf8`, whose fast path is ASCII, and on
-/// Vietnamese titles and leads that was a fourteenth of an uncached `latest` page's CPU.
+/// sqlx checks TEXT with the standard library's `from_utf8`, whose fast path is ASCII, and
+/// Vietnamese names and titles are mostly multi-byte (see [`ArticleRow::unpack`]).
 async fn json_rows<Row: serde::de::DeserializeOwned>(
     db: &impl ConnectionTrait,
     statement: Statement,
@@ -196,37 +196,48 @@ fn ordered_page(
     query.order_by(published_at, Order::Desc).order_by(id, Order::Desc).limit(u64::from(page.first) + 1)
 }
 
-/// The articles `query` selects, in its order. On SQLite the page comes as one row holding a JSON
-/// array of rows: sqlx hands SQLite rows over one at a time from its worker thread, copying each
-/// value and waking the reader each time (see [`linked`]).
+/// The rows `query` selects, in no particular order. On SQLite they come as one value
+/// ([`ArticleRow::packed_sql`]).
+pub(crate) async fn article_rows(
+    db: &impl ConnectionTrait,
+    query: Select<article::Entity>,
+    what: &'static str,
+) -> Result<Vec<ArticleRow>> {
+    let rows = ArticleRow::select(query);
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return rows.all(db).await.map_err(db_err(what));
+    }
+    let selected = rows.into_statement(DatabaseBackend::Sqlite);
+    let sql = format!(
+        "SELECT CAST(group_concat({}, '') AS BLOB) AS packed FROM ({})",
+        ArticleRow::packed_sql(),
+        selected.sql
+    );
+    let values = selected.values.map(|values| values.0).unwrap_or_default();
+    let statement = Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values);
+    // No rows give one row of NULL.
+    let packed: Option<Vec<u8>> = match db.query_one_raw(statement).await.map_err(db_err(what))? {
+        Some(row) => row.try_get("", "packed").map_err(db_err(what))?,
+        None => None,
+    };
+    ArticleRow::unpack(packed.as_deref().unwrap_or_default())
+}
+
+/// The articles `query` selects, in its order.
 async fn all_articles(
     db: &impl ConnectionTrait,
     query: Select<article::Entity>,
     order: ListOrder,
     context: &'static str,
 ) -> Result<Vec<Article>> {
-    let rows = ArticleRow::select(query);
-    match db.get_database_backend() {
-        DatabaseBackend::Sqlite => {
-            let page = rows.into_statement(DatabaseBackend::Sqlite);
-            let sql = format!(
-                "SELECT CAST(json_group_array({}) AS BLOB) AS json FROM ({})",
-                ArticleRow::JSON_ARRAY,
-                page.sql
-            );
-            let values = page.values.map(|values| values.0).unwrap_or_default();
-            let rows: Vec<ArticleRow> =
-                json_rows(db, Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values), context)
-                    .await?;
-            let mut articles = rows.into_iter().map(mapping::article).collect::<Result<Vec<_>>>()?;
-            // An aggregate need not keep its input's order; every article carries its page key.
-            articles.sort_by_key(|article| {
-                std::cmp::Reverse(Cursor::after(article, order).map(|cursor| (cursor.at, cursor.id)))
-            });
-            Ok(articles)
-        }
-        _ => rows.all(db).await.map_err(db_err(context))?.into_iter().map(mapping::article).collect(),
-    }
+    let rows = article_rows(db, query, context).await?;
+    let mut articles = rows.into_iter().map(mapping::article).collect::<Result<Vec<_>>>()?;
+    // Rows packed into one value need not keep the query's order; every article carries its page
+    // key (the same order on PostgreSQL, whose rows come in order).
+    articles.sort_by_key(|article| {
+        std::cmp::Reverse(Cursor::after(article, order).map(|cursor| (cursor.at, cursor.id)))
+    });
+    Ok(articles)
 }
 
 /// Orders sections as a tree: each parent followed by its children, siblings by folded name

@@ -17,7 +17,7 @@ use sea_orm::{
 use crate::{
     entity::{article, article_tag, related_pin},
     mapping::{self, ArticleRow, db_err, stored_time},
-    reader::visible,
+    reader::{article_rows, visible},
 };
 
 /// Newest articles taken from each of the source's tags within the window.
@@ -151,7 +151,7 @@ async fn ranked(
         // Text neighbours come from the whole index; keep the window for them too.
         query = query.filter(article::Column::PublishedAt.between(lo, hi));
     }
-    let rows = ArticleRow::select(query).all(db).await.map_err(db_err("loading related candidates"))?;
+    let rows = article_rows(db, query, "loading related candidates").await?;
     let mut shared: HashMap<i64, Vec<TagId>> = HashMap::new();
     let mut frequency = HashMap::new();
     if !source.tags.is_empty() {
@@ -227,17 +227,14 @@ pub(crate) async fn related(
         .map_err(db_err("loading pinned related articles"))?;
     let mut items = Vec::with_capacity(limit);
     if !pinned.is_empty() {
-        let mut rows: HashMap<i64, ArticleRow> = ArticleRow::select(
-            article::Entity::find()
-                .filter(visible(visibility))
-                .filter(article::Column::Id.is_in(pinned.iter().copied())),
-        )
-        .all(db)
-        .await
-        .map_err(db_err("loading pinned related articles"))?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+        let query = article::Entity::find()
+            .filter(visible(visibility))
+            .filter(article::Column::Id.is_in(pinned.iter().copied()));
+        let mut rows: HashMap<i64, ArticleRow> = article_rows(db, query, "loading pinned related articles")
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
         for id in &pinned {
             if let Some(row) = rows.remove(id) {
                 items.push(RelatedItem { article: mapping::article(row)?, score: None });

@@ -481,15 +481,13 @@ async fn load(db: &impl ConnectionTrait, ranked: Vec<(i64, f64)>) -> Result<Vec<
     if ranked.is_empty() {
         return Ok(Vec::new());
     }
-    let mut articles: HashMap<i64, ArticleRow> = ArticleRow::select(
-        article::Entity::find().filter(article::Column::Id.is_in(ranked.iter().map(|(id, _)| *id))),
-    )
-    .all(db)
-    .await
-    .map_err(db_err("loading search results"))?
-    .into_iter()
-    .map(|row| (row.id, row))
-    .collect();
+    let query = article::Entity::find().filter(article::Column::Id.is_in(ranked.iter().map(|(id, _)| *id)));
+    let mut articles: HashMap<i64, ArticleRow> =
+        crate::reader::article_rows(db, query, "loading search results")
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row))
+            .collect();
     ranked
         .into_iter()
         .filter_map(|(id, text_rank)| articles.remove(&id).map(|row| (row, text_rank)))
