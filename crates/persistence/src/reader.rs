@@ -55,32 +55,39 @@ async fn linked<Row: serde::de::DeserializeOwned, T>(
 }
 
 /// The rows of a query that aggregates them into one JSON array, in a column named `json`.
-/// PostgreSQL aggregates no rows to NULL, SQLite to `[]`: both are no rows.
-///
-/// SQLite's array comes as a BLOB (`CAST(... AS BLOB)`), checked as UTF-8 here with simdutf8:
-/// sqlx checks TEXT with the standard library's `from_utf8`, whose fast path is ASCII, and
-/// Vietnamese names and titles are mostly multi-byte (see [`ArticleRow::unpack`]).
+/// PostgreSQL aggregates no rows to NULL, SQLite to `[]`: both are no rows. SQLite's array comes
+/// as a BLOB (`CAST(... AS BLOB)`), checked by [`mapping::utf8`].
 async fn json_rows<Row: serde::de::DeserializeOwned>(
     db: &impl ConnectionTrait,
     statement: Statement,
     what: &'static str,
 ) -> Result<Vec<Row>> {
-    let unexpected = |err: &dyn std::fmt::Display| Error::Unexpected(format!("{what}: {err}"));
-    let Some(row) = db.query_one_raw(statement).await.map_err(db_err(what))? else {
-        return Ok(Vec::new());
-    };
     let parsed = if db.get_database_backend() == DatabaseBackend::Sqlite {
-        let Some(bytes) = row.try_get::<Option<Vec<u8>>>("", "json").map_err(db_err(what))? else {
+        let Some(bytes) = aggregate::<Vec<u8>>(db, statement, "json", what).await? else {
             return Ok(Vec::new());
         };
-        serde_json::from_str(simdutf8::basic::from_utf8(&bytes).map_err(|err| unexpected(&err))?)
+        serde_json::from_str(mapping::utf8(&bytes, what)?)
     } else {
-        let Some(text) = row.try_get::<Option<String>>("", "json").map_err(db_err(what))? else {
+        let Some(text) = aggregate::<String>(db, statement, "json", what).await? else {
             return Ok(Vec::new());
         };
         serde_json::from_str(&text)
     };
-    parsed.map_err(|err| unexpected(&err))
+    parsed.map_err(|err| Error::Unexpected(format!("{what}: {err}")))
+}
+
+/// Column `column` of the one row an aggregate query gives; `None` when it is NULL, as an
+/// aggregate over no rows is.
+async fn aggregate<V: sea_orm::TryGetable>(
+    db: &impl ConnectionTrait,
+    statement: Statement,
+    column: &str,
+    what: &'static str,
+) -> Result<Option<V>> {
+    match db.query_one_raw(statement).await.map_err(db_err(what))? {
+        Some(row) => row.try_get("", column).map_err(db_err(what)),
+        None => Ok(None),
+    }
 }
 
 /// A [`Visibility`] as a SQL condition. The public rule is [`Article::is_public_at`]'s.
@@ -215,11 +222,7 @@ pub(crate) async fn article_rows(
     );
     let values = selected.values.map(|values| values.0).unwrap_or_default();
     let statement = Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, values);
-    // No rows give one row of NULL.
-    let packed: Option<Vec<u8>> = match db.query_one_raw(statement).await.map_err(db_err(what))? {
-        Some(row) => row.try_get("", "packed").map_err(db_err(what))?,
-        None => None,
-    };
+    let packed = aggregate::<Vec<u8>>(db, statement, "packed", what).await?;
     ArticleRow::unpack(packed.as_deref().unwrap_or_default())
 }
 

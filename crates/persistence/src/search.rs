@@ -17,7 +17,7 @@ use sea_orm::{
 use crate::{
     entity::{article, article_author, article_tag},
     mapping::{self, ArticleRow, db_err, stored_time},
-    reader::visible,
+    reader::{article_rows, visible},
 };
 
 /// An article's text as the index stores it: the title's and sapo's folded words, and every word.
@@ -482,12 +482,11 @@ async fn load(db: &impl ConnectionTrait, ranked: Vec<(i64, f64)>) -> Result<Vec<
         return Ok(Vec::new());
     }
     let query = article::Entity::find().filter(article::Column::Id.is_in(ranked.iter().map(|(id, _)| *id)));
-    let mut articles: HashMap<i64, ArticleRow> =
-        crate::reader::article_rows(db, query, "loading search results")
-            .await?
-            .into_iter()
-            .map(|row| (row.id, row))
-            .collect();
+    let mut articles: HashMap<i64, ArticleRow> = article_rows(db, query, "loading search results")
+        .await?
+        .into_iter()
+        .map(|row| (row.id, row))
+        .collect();
     ranked
         .into_iter()
         .filter_map(|(id, text_rank)| articles.remove(&id).map(|row| (row, text_rank)))
