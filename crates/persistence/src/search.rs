@@ -39,7 +39,9 @@ impl IndexText {
         let title = index_text(title);
         let mut sapo_words = String::with_capacity(sapo.len());
         let mut word_count = folded_words(sapo, &mut sapo_words);
-        let mut body_words = String::new();
+        // Folded words take about the bytes of the text they come from: sized once, the buffer
+        // is not grown (and its new pages faulted in) a dozen times per article.
+        let mut body_words = String::with_capacity(body.texts().map(|text| text.len()).sum());
         for text in body.texts() {
             word_count += folded_words(&text, &mut body_words);
         }
