@@ -18,6 +18,7 @@ use crate::{
     entity::{article, article_author, article_tag},
     mapping::{self, ArticleRow, db_err, stored_time},
     reader::{article_rows, visible},
+    writer::json_string,
 };
 
 /// An article's text as the index stores it: the title's and sapo's folded words, and every word.
@@ -40,10 +41,12 @@ impl IndexText {
         let mut sapo_words = String::with_capacity(sapo.len());
         let mut word_count = folded_words(sapo, &mut sapo_words);
         // Folded words take about the bytes of the text they come from: sized once, the buffer
-        // is not grown (and its new pages faulted in) a dozen times per article.
-        let mut body_words = String::with_capacity(body.texts().map(|text| text.len()).sum());
-        for text in body.texts() {
-            word_count += folded_words(&text, &mut body_words);
+        // is not grown (and its new pages faulted in) a dozen times per article. The texts are
+        // gathered once: a paragraph of several spans is joined to give its text.
+        let texts: Vec<_> = body.texts().collect();
+        let mut body_words = String::with_capacity(texts.iter().map(|text| text.len()).sum());
+        for text in &texts {
+            word_count += folded_words(text, &mut body_words);
         }
         // A hash set, not sort and dedup: sorting 840 short strings was a fifth of a seed's CPU.
         let mut seen = foldhash::HashSet::with_capacity_and_hasher(512, Default::default());
@@ -161,7 +164,7 @@ fn sqlite_index_rows(entries: Vec<IndexEntry>, existing: Existing) -> Vec<Statem
     let backend = DatabaseBackend::Sqlite;
     let mut statements = Vec::with_capacity(4);
     if existing == Existing::Replaced {
-        let ids = json_array(&entries.iter().map(|e| e.id).collect::<Vec<_>>());
+        let ids = json_string(&entries.iter().map(|e| e.id).collect::<Vec<_>>());
         for table in ["article_headlines", "article_search"] {
             statements.push(Statement::from_sql_and_values(
                 backend,
@@ -172,7 +175,7 @@ fn sqlite_index_rows(entries: Vec<IndexEntry>, existing: Existing) -> Vec<Statem
     }
     let headlines: Vec<_> = entries.iter().map(|e| (e.id, &e.text.title, &e.text.sapo)).collect();
     let texts: Vec<_> = entries.iter().map(|e| (e.id, &e.text.distinct_words)).collect();
-    let (headlines, texts) = (json_array(&headlines), json_array(&texts));
+    let (headlines, texts) = (json_string(&headlines), json_string(&texts));
     statements.push(Statement::from_sql_and_values(
         backend,
         "INSERT INTO article_headlines (rowid, title, sapo) \
@@ -185,12 +188,6 @@ fn sqlite_index_rows(entries: Vec<IndexEntry>, existing: Existing) -> Vec<Statem
         [texts.into()],
     ));
     statements
-}
-
-/// `rows` as a JSON array, for `json_each`.
-fn json_array(rows: &[impl serde::Serialize]) -> String {
-    // Integers and strings always serialise; were one to fail, the empty text fails the statement.
-    serde_json::to_string(rows).unwrap_or_default()
 }
 
 /// SQLite: the writer tuned for a bulk load ([`end_bulk_load`] undoes it). While loading, FTS5

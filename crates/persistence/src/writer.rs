@@ -88,8 +88,9 @@ impl PreparedArticles {
     }
 }
 
-fn json_string(value: &impl serde::Serialize) -> String {
-    // Bodies and covers are plain data (strings, numbers, enums): serialising them cannot fail.
+/// `value` as JSON text: bodies and covers for their columns, search entries for `json_each`.
+pub(crate) fn json_string(value: &impl serde::Serialize) -> String {
+    // Plain data (strings, numbers, enums): serialising it cannot fail.
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
