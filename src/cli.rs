@@ -69,6 +69,9 @@ async fn open_store(database: &DatabaseSettings, purpose: Purpose) -> anyhow::Re
     if applied > 0 {
         tracing::info!(migrations.applied = applied, "database migrated");
     }
+    if store.recover_interrupted_load().await.context("finishing an interrupted bulk load")? {
+        tracing::info!("finished what an interrupted bulk load left: its indexes and search settings");
+    }
     Ok(store)
 }
 

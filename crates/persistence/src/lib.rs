@@ -6,6 +6,7 @@
 //! crate or on any HTTP or GraphQL framework.
 
 mod backup;
+mod bulk;
 pub mod changes;
 mod entity;
 mod mapping;

@@ -85,10 +85,10 @@ impl SeenWords {
     /// Whether `word` (not empty) is new, remembering it.
     fn first_time(&mut self, word: &str) -> bool {
         if word.len() <= 8 {
-            // Zero padding is unambiguous: a word never holds a NUL.
-            let mut key = [0; 8];
-            key[..word.len()].copy_from_slice(word.as_bytes());
-            self.short.insert(u64::from_le_bytes(key))
+            // The bytes in order from the lowest, zeros above: unambiguous, as a word never holds
+            // a NUL. Shifted in, not copied into an array: a copy of a length known only at run
+            // time is a call to memcpy.
+            self.short.insert(word.bytes().rev().fold(0, |key, byte| key << 8 | u64::from(byte)))
         } else {
             !self.long.contains(word) && self.long.insert(word.to_owned())
         }
@@ -218,112 +218,6 @@ fn sqlite_index_rows(entries: Vec<IndexEntry>, existing: Existing) -> Vec<Statem
         [texts.into()],
     ));
     statements
-}
-
-/// SQLite: the writer tuned for a bulk load ([`end_bulk_load`] undoes it). While loading, FTS5
-/// segments are not merged as they come, only when 64 pile up on one level (`crisismerge`), so
-/// most of the index is merged once, by the final `optimize` (100,000 articles, five alternated
-/// rounds: 13.0 s on average merging 16 at a time, 12.2 s so), and the writer keeps 64 MiB of
-/// pages in memory instead of 2 MiB (the b-trees and segments it keeps revisiting; 30.4 s
-/// before, 25.9 s after, in an earlier version). A load
-/// that has the file to itself also writes with a rollback journal ([`use_rollback_journal`]).
-/// PostgreSQL's GIN index needs none of this.
-///
-/// Returns whether other writers wait on the load's transactions: on SQLite when it is not alone
-/// with the file; never on PostgreSQL, whose writers do not wait on rows another transaction is
-/// inserting.
-pub(crate) async fn start_bulk_load(db: &impl ConnectionTrait) -> Result<bool> {
-    if db.get_database_backend() != DatabaseBackend::Sqlite {
-        return Ok(false);
-    }
-    execute_all(
-        db,
-        &[
-            "INSERT INTO article_headlines (article_headlines, rank) VALUES ('automerge', 0)",
-            "INSERT INTO article_headlines (article_headlines, rank) VALUES ('crisismerge', 64)",
-            "INSERT INTO article_search (article_search, rank) VALUES ('automerge', 0)",
-            "INSERT INTO article_search (article_search, rank) VALUES ('crisismerge', 64)",
-            "PRAGMA cache_size = -65536",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA wal_autocheckpoint = 16384",
-            // Each multi-row INSERT keeps a statement journal of the pages it changes (to undo
-            // just that statement); in memory, not in a temporary file: 7% of a 100,000-article
-            // seed's time (16.6 / 19.2 s against 17.9 / 20.6 s).
-            "PRAGMA temp_store = MEMORY",
-        ],
-    )
-    .await?;
-    let alone = use_rollback_journal(db).await?;
-    tracing::debug!(journal = if alone { "rollback journal" } else { "WAL" }, "bulk load");
-    Ok(!alone)
-}
-
-/// SQLite: the end of a bulk load. The whole index is merged into one segment, the fastest to
-/// search, the file returns to WAL, and the defaults return for everyday writes.
-pub(crate) async fn end_bulk_load(db: &impl ConnectionTrait) -> Result<()> {
-    if db.get_database_backend() != DatabaseBackend::Sqlite {
-        return Ok(());
-    }
-    execute_all(
-        db,
-        &[
-            "INSERT INTO article_headlines (article_headlines) VALUES ('optimize')",
-            "INSERT INTO article_headlines (article_headlines, rank) VALUES ('automerge', 4)",
-            "INSERT INTO article_headlines (article_headlines, rank) VALUES ('crisismerge', 16)",
-            "INSERT INTO article_search (article_search) VALUES ('optimize')",
-            "INSERT INTO article_search (article_search, rank) VALUES ('automerge', 4)",
-            "INSERT INTO article_search (article_search, rank) VALUES ('crisismerge', 16)",
-            // Every connection opens in WAL mode; this returns a file a load switched away from.
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA cache_size = -2000",
-            "PRAGMA temp_store = DEFAULT",
-            "PRAGMA synchronous = FULL",
-            "PRAGMA wal_autocheckpoint = 1000",
-            "PRAGMA wal_checkpoint(TRUNCATE)",
-        ],
-    )
-    .await
-}
-
-async fn execute_all(db: &impl ConnectionTrait, commands: &[&str]) -> Result<()> {
-    for command in commands {
-        db.execute_unprepared(command).await.map_err(db_err("tuning the database for a bulk load"))?;
-    }
-    Ok(())
-}
-
-/// Switches the file to a rollback journal, if this connection is the only one that has it open;
-/// returns whether it did. A bulk load mostly appends pages: with a rollback journal each is
-/// written once, into the database, where WAL writes it twice (to the log, then back at every
-/// checkpoint). 100,000 articles, three interleaved rounds: 18.0 / 21.3 / 20.4 s on WAL, 17.4 /
-/// 17.3 / 16.6 s with the journal. Batches stay all-or-nothing, also when the process is killed
-/// (the next connection rolls back a hot journal). Leaving WAL needs an exclusive lock: with a
-/// server or another job on the file, the switch fails at once (no busy wait) and the load runs
-/// on WAL beside them.
-async fn use_rollback_journal(db: &impl ConnectionTrait) -> Result<bool> {
-    let busy_timeout_ms = pragma_value(db, "PRAGMA busy_timeout").await?;
-    db.execute_unprepared("PRAGMA busy_timeout = 0").await.map_err(db_err("skipping the busy wait"))?;
-    let switched = match pragma_value(db, "PRAGMA journal_mode = DELETE").await {
-        Ok(mode) => mode == "delete",
-        Err(_) => false,
-    };
-    db.execute_unprepared(&format!("PRAGMA busy_timeout = {busy_timeout_ms}"))
-        .await
-        .map_err(db_err("restoring the busy timeout"))?;
-    Ok(switched)
-}
-
-/// The one value a PRAGMA answers, as text.
-async fn pragma_value(db: &impl ConnectionTrait, pragma: &str) -> Result<String> {
-    let row = db
-        .query_one_raw(Statement::from_string(DatabaseBackend::Sqlite, pragma))
-        .await
-        .map_err(db_err("reading a setting"))?
-        .ok_or_else(|| Error::Unexpected(format!("'{pragma}' answered nothing")))?;
-    match row.try_get_by_index::<String>(0) {
-        Ok(text) => Ok(text),
-        Err(_) => row.try_get_by_index::<i64>(0).map(|n| n.to_string()).map_err(db_err("reading a setting")),
-    }
 }
 
 /// Articles that have no index entry yet (stored before the index existed), oldest first.

@@ -149,13 +149,19 @@ impl Store {
     /// on SQLite when another connection (a server) has the file, so a load beside it should keep
     /// its transactions short.
     pub async fn start_bulk_load(&self) -> Result<bool> {
-        crate::search::start_bulk_load(&self.writer).await
+        crate::bulk::start_bulk_load(self).await
     }
 
     /// Ends what [`Store::start_bulk_load`] began: the search index is made compact again and the
     /// everyday settings return.
     pub async fn end_bulk_load(&self) -> Result<()> {
-        crate::search::end_bulk_load(&self.writer).await
+        crate::bulk::end_bulk_load(self).await
+    }
+
+    /// Puts back what a bulk load killed midway left behind (see `bulk::recover_interrupted_load`);
+    /// returns whether there was anything. Every command runs it when it opens the database.
+    pub async fn recover_interrupted_load(&self) -> Result<bool> {
+        crate::bulk::recover_interrupted_load(self).await
     }
 
     /// Articles stored in any status; `0` means a fresh database.
