@@ -55,6 +55,16 @@ pub struct DatabaseSettings {
         global = true
     )]
     pub acquire_timeout_secs: u64,
+
+    /// SQLite: seconds a write waits for another process (a seed, a backup, a second server)
+    /// to release the file's write lock before it fails with 503.
+    #[arg(
+        long = "database-busy-timeout",
+        env = "BANTIN_DATABASE_BUSY_TIMEOUT",
+        default_value_t = 5,
+        global = true
+    )]
+    pub busy_timeout_secs: u64,
 }
 
 impl DatabaseSettings {
@@ -62,6 +72,7 @@ impl DatabaseSettings {
         StoreOptions {
             max_connections: self.max_connections.max(1),
             acquire_timeout: Duration::from_secs(self.acquire_timeout_secs),
+            sqlite_busy_timeout: Duration::from_secs(self.busy_timeout_secs),
             statement_timeout: Duration::from_secs(self.statement_timeout_secs.max(1)),
             read_url: self.read_url.clone(),
             ..StoreOptions::default()
@@ -407,5 +418,30 @@ impl ServeSettings {
             purge_url: self.cache.purge_url.clone(),
             rate_limits: self.rate_limits.settings(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use clap::Parser;
+
+    use crate::cli::Cli;
+
+    #[test]
+    fn database_timeouts_from_flags_reach_the_store() {
+        let cli = Cli::try_parse_from([
+            "bantin",
+            "--database-busy-timeout",
+            "60",
+            "--database-acquire-timeout",
+            "7",
+            "migrate",
+        ])
+        .expect("flags parse");
+        let options = cli.database.store_options();
+        assert_eq!(options.sqlite_busy_timeout, Duration::from_secs(60));
+        assert_eq!(options.acquire_timeout, Duration::from_secs(7));
     }
 }
