@@ -69,8 +69,17 @@ async fn open_store(database: &DatabaseSettings, purpose: Purpose) -> anyhow::Re
     if applied > 0 {
         tracing::info!(migrations.applied = applied, "database migrated");
     }
-    if store.recover_interrupted_load().await.context("finishing an interrupted bulk load")? {
-        tracing::info!("finished what an interrupted bulk load left: its indexes and search settings");
+    // Without it the database is correct, only slower: a failure (another process holding the
+    // write lock past the busy timeout) is worth a warning, not a refusal to start.
+    match store.recover_interrupted_load().await {
+        Ok(true) => {
+            tracing::info!("finished what an interrupted bulk load left: its indexes and search settings")
+        }
+        Ok(false) => {}
+        Err(err) => tracing::warn!(
+            error = format!("{err:#}"),
+            "could not finish what an interrupted bulk load left (indexes, search settings);              queries stay correct but slower until a later start finishes it"
+        ),
     }
     Ok(store)
 }
