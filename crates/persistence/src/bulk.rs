@@ -95,6 +95,8 @@ pub(crate) async fn end_bulk_load(store: &Store) -> Result<()> {
 /// SQLite: puts back what a bulk load killed before [`end_bulk_load`] left in the file (its
 /// connection settings die with it): indexes it deferred are built, and FTS5 merges as every day.
 /// Returns whether there was anything to put back. Search was correct all along, only slower.
+/// A load still running in another process (a seed beside a server) looks the same: it goes on
+/// correctly, with indexes and merging it had turned off back on, so more slowly.
 pub(crate) async fn recover_interrupted_load(store: &Store) -> Result<bool> {
     let db = &store.writer;
     if db.get_database_backend() != DatabaseBackend::Sqlite {

@@ -37,7 +37,7 @@ pub(crate) struct IndexText {
 
 impl IndexText {
     pub(crate) fn new(title: &str, sapo: &str, body: &Body) -> IndexText {
-        let title = index_text(title);
+        let folded_title = index_text(title);
         let mut sapo_words = String::with_capacity(sapo.len());
         let mut word_count = folded_words(sapo, &mut sapo_words);
         let texts: Vec<_> = body.texts().collect();
@@ -45,21 +45,16 @@ impl IndexText {
         // article. A seeded article's distinct words take about half the bytes of its text.
         let mut distinct_words =
             String::with_capacity(texts.iter().map(|text| text.len()).sum::<usize>() / 2);
+        // Filtered as they are folded: splitting the folded body again cost as much as folding
+        // it. The title and sapo are folded a second time here, a few hundred bytes.
         let mut seen = SeenWords::default();
-        for word in title.split(' ').chain(sapo_words.split(' ')) {
-            if !word.is_empty() && seen.first_time(word) {
-                if !distinct_words.is_empty() {
-                    distinct_words.push(' ');
-                }
-                distinct_words.push_str(word);
-            }
-        }
-        // The body's words are filtered as they are folded: splitting the folded body again cost
-        // as much as folding it.
+        let mut first_time = |word: &str| seen.first_time(word);
+        folded_words_kept(title, &mut distinct_words, &mut first_time);
+        folded_words_kept(sapo, &mut distinct_words, &mut first_time);
         for text in &texts {
-            word_count += folded_words_kept(text, &mut distinct_words, |word| seen.first_time(word));
+            word_count += folded_words_kept(text, &mut distinct_words, &mut first_time);
         }
-        IndexText { title, sapo: sapo_words, distinct_words, word_count }
+        IndexText { title: folded_title, sapo: sapo_words, distinct_words, word_count }
     }
 }
 
