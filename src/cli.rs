@@ -69,8 +69,16 @@ async fn open_store(database: &DatabaseSettings, purpose: Purpose) -> anyhow::Re
     if applied > 0 {
         tracing::info!(migrations.applied = applied, "database migrated");
     }
+    Ok(store)
+}
+
+/// Finishes what an interrupted bulk load left (its deferred indexes, FTS5's merge settings),
+/// then indexes articles the search index does not have yet (stored before it existed, or around
+/// the API). Finding those reads every article id, about a second per million articles. The
+/// server runs this beside serving, so neither delays its first answer.
+async fn catch_up(store: &Store) -> anyhow::Result<()> {
     // Without it the database is correct, only slower: a failure (another process holding the
-    // write lock past the busy timeout) is worth a warning, not a refusal to start.
+    // write lock past the busy timeout) is worth a warning, not a refusal to go on.
     match store.recover_interrupted_load().await {
         Ok(true) => {
             tracing::info!("finished what an interrupted bulk load left: its indexes and search settings")
@@ -78,15 +86,10 @@ async fn open_store(database: &DatabaseSettings, purpose: Purpose) -> anyhow::Re
         Ok(false) => {}
         Err(err) => tracing::warn!(
             error = format!("{err:#}"),
-            "could not finish what an interrupted bulk load left (indexes, search settings);              queries stay correct but slower until a later start finishes it"
+            "could not finish what an interrupted bulk load left (indexes, search settings); \
+             queries stay correct but slower until a later start finishes it"
         ),
     }
-    Ok(store)
-}
-
-/// Indexes articles the search index does not have yet (stored before it existed, or around the
-/// API). Finding them reads every article id, about a second per million articles.
-async fn index_for_search(store: &Store) -> anyhow::Result<()> {
     let indexed = store.index_unindexed().await.context("indexing articles for search")?;
     if indexed > 0 {
         tracing::info!(articles = indexed, "indexed articles for search");
@@ -102,8 +105,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             // The server answers at once; search catches up with any article it lacked within
             // moments, and a stop midway leaves the rest to the next start.
             app.run_beside(async move {
-                if let Err(err) = index_for_search(&store).await {
-                    tracing::error!(error = format!("{err:#}"), "search indexing failed");
+                if let Err(err) = catch_up(&store).await {
+                    tracing::error!(
+                        error = format!("{err:#}"),
+                        "catching up after an interrupted load or unindexed articles failed"
+                    );
                 }
             });
             announce(&settings, app.port());
@@ -112,13 +118,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Migrate => {
-            index_for_search(&open_store(&cli.database, Purpose::Job).await?).await?;
+            catch_up(&open_store(&cli.database, Purpose::Job).await?).await?;
             tracing::info!("database is up to date");
             Ok(())
         }
         Command::Seed(args) => {
             let store = open_store(&cli.database, Purpose::Job).await?;
-            index_for_search(&store).await?;
+            catch_up(&store).await?;
             seed::run(&store, &args).await
         }
         Command::Schema => {

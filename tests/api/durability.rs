@@ -326,7 +326,7 @@ async fn a_seed_killed_at_any_moment_leaves_whole_batches_and_the_next_run_conti
         last = count;
     }
     // The first seed, into empty tables, dropped their secondary indexes to build them at its
-    // end, and every seed turns FTS5's merging down: the next command to open the file (here
+    // end, and every seed turns FTS5's merging down: the next `serve`, `migrate` or `seed` (here
     // `migrate`, which writes nothing else) puts both back.
     let migrated =
         Command::new(BIN).args(["--database-url", &url, "migrate"]).env("BANTIN_LOG", "warn").status();

@@ -159,7 +159,7 @@ impl Store {
     }
 
     /// Puts back what a bulk load killed midway left behind (see `bulk::recover_interrupted_load`);
-    /// returns whether there was anything. Every command runs it when it opens the database.
+    /// returns whether there was anything. `serve` (beside serving), `migrate` and `seed` run it.
     pub async fn recover_interrupted_load(&self) -> Result<bool> {
         crate::bulk::recover_interrupted_load(self).await
     }
