@@ -410,6 +410,35 @@ fn on_postgresql_every_pooled_connection_is_opened_at_start_and_kept() {
 }
 
 #[test]
+fn on_postgresql_a_seed_leaves_its_tables_vacuumed_and_analyzed() {
+    // Until a vacuum marks its pages all-visible, an index-only scan (a tag page) reads the table.
+    if !crate::helpers::on_postgres() {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let database = runtime.block_on(crate::helpers::TestDatabase::create());
+    assert!(run(&["--database-url", &database.url, "seed", "--count", "60", "--seed", "5"]).status.success());
+    let state = runtime.block_on(async {
+        let db = sea_orm::Database::connect(&database.url).await.expect("database");
+        // Both set by VACUUM and ANALYZE as they finish, not by the statistics collector later.
+        let state = crate::helpers::first_value::<String>(
+            &db,
+            "SELECT concat_ws(' ', relpages, relallvisible, reltuples::bigint) FROM pg_class \
+             WHERE relname = 'articles'",
+        )
+        .await;
+        db.close().await.expect("closed");
+        state
+    });
+    let [pages, all_visible, analyzed] =
+        <[i64; 3]>::try_from(state.split(' ').map(|n| n.parse().expect(&state)).collect::<Vec<i64>>())
+            .expect("three numbers");
+    assert!(pages > 0, "the table has pages");
+    assert_eq!(all_visible, pages, "every page of the seeded table is marked all-visible");
+    assert_eq!(analyzed, 60, "the statistics count the seeded rows");
+}
+
+#[test]
 fn tokens_and_passwords_never_reach_the_log() {
     use std::io::{Read, Write};
     let dir = tempfile::tempdir().expect("temp dir");

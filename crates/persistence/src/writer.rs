@@ -138,9 +138,17 @@ impl Store {
 
     /// Refreshes the query planner's statistics after a bulk load. Without it PostgreSQL plans
     /// page queries on a freshly seeded table as if it were empty (a sort of every row instead of
-    /// an index walk) until autovacuum catches up.
+    /// an index walk) until autovacuum catches up. PostgreSQL also vacuums, which marks the loaded
+    /// pages all-visible: a tag page's index-only scan of `article_tags` then reads no table rows
+    /// (20 heap fetches and 26 pages for a page of 20 after seeding 20,000 articles; after the
+    /// vacuum none, and 7 pages). It took 2.7 s after a 100,000-article seed of 128 s.
     pub async fn analyze(&self) -> Result<()> {
-        self.writer.execute_unprepared("ANALYZE").await.map_err(db_err("analyzing tables"))?;
+        let statement = match self.writer.get_database_backend() {
+            // Outside a transaction block, as VACUUM requires: the pool runs it in autocommit.
+            DatabaseBackend::Postgres => "VACUUM (ANALYZE)",
+            _ => "ANALYZE",
+        };
+        self.writer.execute_unprepared(statement).await.map_err(db_err("analyzing tables"))?;
         Ok(())
     }
 
