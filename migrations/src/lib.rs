@@ -20,6 +20,7 @@ mod m20261126_000007_create_article_changes;
 mod m20261129_000008_split_sqlite_search_index;
 mod m20261129_000009_sqlite_article_body_last;
 mod m20261129_000010_create_deferred_indexes;
+mod m20261129_000011_postgres_lz4_compression;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_split_sqlite_search_index::Migration),
             Box::new(m20261129_000009_sqlite_article_body_last::Migration),
             Box::new(m20261129_000010_create_deferred_indexes::Migration),
+            Box::new(m20261129_000011_postgres_lz4_compression::Migration),
         ]
     }
 }

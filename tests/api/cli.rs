@@ -410,7 +410,7 @@ fn on_postgresql_every_pooled_connection_is_opened_at_start_and_kept() {
 }
 
 #[test]
-fn on_postgresql_a_seed_leaves_its_tables_vacuumed_and_analyzed() {
+fn on_postgresql_a_seed_leaves_its_tables_vacuumed_and_analyzed_and_its_bodies_in_lz4() {
     // Until a vacuum marks its pages all-visible, an index-only scan (a tag page) reads the table.
     if !crate::helpers::on_postgres() {
         return;
@@ -418,7 +418,7 @@ fn on_postgresql_a_seed_leaves_its_tables_vacuumed_and_analyzed() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let database = runtime.block_on(crate::helpers::TestDatabase::create());
     assert!(run(&["--database-url", &database.url, "seed", "--count", "60", "--seed", "5"]).status.success());
-    let state = runtime.block_on(async {
+    let (state, compression) = runtime.block_on(async {
         let db = sea_orm::Database::connect(&database.url).await.expect("database");
         // Both set by VACUUM and ANALYZE as they finish, not by the statistics collector later.
         let state = crate::helpers::first_value::<String>(
@@ -427,8 +427,16 @@ fn on_postgresql_a_seed_leaves_its_tables_vacuumed_and_analyzed() {
              WHERE relname = 'articles'",
         )
         .await;
+        // What the server offers, against what each seeded body (all over 2 KB) was stored with.
+        let compression = crate::helpers::first_value::<String>(
+            &db,
+            "SELECT concat_ws(' ', (SELECT CASE WHEN 'lz4' = ANY(enumvals) THEN 'lz4' ELSE 'pglz' END \
+             FROM pg_settings WHERE name = 'default_toast_compression'), \
+             (SELECT string_agg(DISTINCT pg_column_compression(body), ',') FROM articles))",
+        )
+        .await;
         db.close().await.expect("closed");
-        state
+        (state, compression)
     });
     let [pages, all_visible, analyzed] =
         <[i64; 3]>::try_from(state.split(' ').map(|n| n.parse().expect(&state)).collect::<Vec<i64>>())
@@ -436,6 +444,8 @@ fn on_postgresql_a_seed_leaves_its_tables_vacuumed_and_analyzed() {
     assert!(pages > 0, "the table has pages");
     assert_eq!(all_visible, pages, "every page of the seeded table is marked all-visible");
     assert_eq!(analyzed, 60, "the statistics count the seeded rows");
+    let (offered, used) = compression.split_once(' ').expect(&compression);
+    assert_eq!(used, offered, "bodies are compressed with lz4 where the server has it");
 }
 
 #[test]
