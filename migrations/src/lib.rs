@@ -21,6 +21,7 @@ mod m20261129_000008_split_sqlite_search_index;
 mod m20261129_000009_sqlite_article_body_last;
 mod m20261129_000010_create_deferred_indexes;
 mod m20261129_000011_postgres_lz4_compression;
+mod m20261129_000012_create_postgres_deferred_indexes;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_sqlite_article_body_last::Migration),
             Box::new(m20261129_000010_create_deferred_indexes::Migration),
             Box::new(m20261129_000011_postgres_lz4_compression::Migration),
+            Box::new(m20261129_000012_create_postgres_deferred_indexes::Migration),
         ]
     }
 }

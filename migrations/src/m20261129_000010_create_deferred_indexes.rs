@@ -1,7 +1,7 @@
 //! SQLite: a table for the secondary indexes a bulk load into an empty database drops and builds
 //! again at its end. Kept in the database, in the transaction that drops them, so that a load
-//! killed midway leaves the definitions behind and the next start builds them. PostgreSQL needs
-//! none: its loads keep their indexes.
+//! killed midway leaves the definitions behind and the next start builds them. PostgreSQL got the
+//! same table later, in migration 12.
 
 use sea_orm_migration::{prelude::*, sea_orm::DatabaseBackend};
 

@@ -444,8 +444,63 @@ fn on_postgresql_a_seed_leaves_its_tables_vacuumed_and_analyzed_and_its_bodies_i
     assert!(pages > 0, "the table has pages");
     assert_eq!(all_visible, pages, "every page of the seeded table is marked all-visible");
     assert_eq!(analyzed, 60, "the statistics count the seeded rows");
+    let (indexes, deferred) = runtime.block_on(postgres_load_indexes(&database.url));
+    assert_eq!((indexes.len(), deferred), (6, 0), "the load built the indexes it deferred: {indexes:?}");
     let (offered, used) = compression.split_once(' ').expect(&compression);
     assert_eq!(used, offered, "bodies are compressed with lz4 where the server has it");
+}
+
+/// PostgreSQL: the secondary indexes of the tables a seed fills (four b-trees, the two GIN search
+/// indexes), and how many definitions wait in `deferred_indexes`.
+async fn postgres_load_indexes(url: &str) -> (Vec<String>, i64) {
+    let db = sea_orm::Database::connect(url).await.expect("database");
+    let indexes = crate::helpers::first_value::<Option<String>>(
+        &db,
+        "SELECT string_agg(indexdef, '\n' ORDER BY indexname) FROM pg_indexes \
+         WHERE schemaname = current_schema() AND indexdef NOT LIKE 'CREATE UNIQUE%' AND tablename IN \
+         ('articles', 'article_tags', 'article_authors', 'article_search', 'article_headlines')",
+    )
+    .await
+    .unwrap_or_default();
+    let deferred = crate::helpers::first_value::<i64>(&db, "SELECT count(*) FROM deferred_indexes").await;
+    db.close().await.expect("closed");
+    (indexes.lines().map(str::to_owned).collect(), deferred)
+}
+
+#[test]
+fn on_postgresql_a_seed_killed_midway_leaves_its_deferred_indexes_for_the_next_start_to_build() {
+    if !crate::helpers::on_postgres() {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let database = runtime.block_on(crate::helpers::TestDatabase::create());
+    assert!(run(&["--database-url", &database.url, "migrate"]).status.success());
+    let (everyday, _) = runtime.block_on(postgres_load_indexes(&database.url));
+    assert_eq!(everyday.len(), 6, "{everyday:?}");
+
+    let mut seed = Command::new(BIN)
+        .args(["--database-url", &database.url, "seed", "--count", "5000", "--batch-size", "100"])
+        .env("BANTIN_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("seed starts");
+    // Killed at its first progress line (a tenth stored), long before its end.
+    let mut first_batch = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(seed.stderr.take().expect("stderr")),
+        &mut first_batch,
+    )
+    .expect("progress");
+    seed.kill().expect("SIGKILL");
+    seed.wait().expect("reaped");
+    assert!(first_batch.starts_with("seeding: 500/5000"), "{first_batch}");
+    let (during, deferred) = runtime.block_on(postgres_load_indexes(&database.url));
+    assert!(during.is_empty(), "the load dropped them: {during:?}");
+    assert_eq!(deferred, 6);
+
+    assert!(run(&["--database-url", &database.url, "migrate"]).status.success());
+    assert_eq!(runtime.block_on(postgres_load_indexes(&database.url)), (everyday, 0));
 }
 
 #[test]
