@@ -467,6 +467,37 @@ async fn postgres_load_indexes(url: &str) -> (Vec<String>, i64) {
     (indexes.lines().map(str::to_owned).collect(), deferred)
 }
 
+/// Runs `bantin ARGS` while another session holds `lock` (a `LOCK TABLE` statement) in an open
+/// transaction, released three seconds in; returns its output and how long it took.
+fn run_while_locked(
+    runtime: &tokio::runtime::Runtime,
+    url: &str,
+    lock: &str,
+    args: &[&str],
+) -> (std::process::Output, Duration) {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let (locker, held) = runtime.block_on(async {
+        let locker = sea_orm::Database::connect(url).await.expect("database");
+        let held = locker.begin().await.expect("transaction");
+        held.execute_unprepared(lock).await.expect("locked");
+        (locker, held)
+    });
+    let started = Instant::now();
+    let child = Command::new(BIN)
+        .args(args)
+        .env("BANTIN_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bantin starts");
+    std::thread::sleep(Duration::from_secs(3));
+    runtime.block_on(async {
+        held.commit().await.expect("released");
+        locker.close().await.expect("closed");
+    });
+    (child.wait_with_output().expect("bantin ends"), started.elapsed())
+}
+
 #[test]
 fn on_postgresql_a_seed_killed_midway_leaves_its_deferred_indexes_for_the_next_start_to_build() {
     if !crate::helpers::on_postgres() {
@@ -499,8 +530,55 @@ fn on_postgresql_a_seed_killed_midway_leaves_its_deferred_indexes_for_the_next_s
     assert!(during.is_empty(), "the load dropped them: {during:?}");
     assert_eq!(deferred, 6);
 
-    assert!(run(&["--database-url", &database.url, "migrate"]).status.success());
+    // The next start builds them, taking as long as it must: here it waits on a lock (held by a
+    // writer of the search table) past a one-second statement timeout.
+    let (migrated, _) = run_while_locked(
+        &runtime,
+        &database.url,
+        "LOCK TABLE article_search IN ROW EXCLUSIVE MODE",
+        &["--database-url", &database.url, "--database-statement-timeout", "1", "migrate"],
+    );
+    let log = String::from_utf8_lossy(&migrated.stderr);
+    assert!(migrated.status.success() && !log.contains("WARN"), "{log}");
     assert_eq!(runtime.block_on(postgres_load_indexes(&database.url)), (everyday, 0));
+}
+
+#[test]
+fn on_postgresql_a_seeds_closing_vacuum_is_not_cut_short_by_the_statement_timeout() {
+    // The timeout is for requests; the vacuum after a large load runs longer. Here it waits on a
+    // lock held past the one-second timeout instead.
+    if !crate::helpers::on_postgres() {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let database = runtime.block_on(crate::helpers::TestDatabase::create());
+    assert!(run(&["--database-url", &database.url, "seed", "--count", "20", "--seed", "5"]).status.success());
+    // Taken by VACUUM too; the seed's inserts do not wait on it.
+    let (output, took) = run_while_locked(
+        &runtime,
+        &database.url,
+        "LOCK TABLE articles IN SHARE UPDATE EXCLUSIVE MODE",
+        &[
+            "--database-url",
+            &database.url,
+            "--database-statement-timeout",
+            "1",
+            "seed",
+            "--count",
+            "10",
+            "--seed",
+            "5",
+        ],
+    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(took >= Duration::from_secs(3), "the seed waited for the lock");
+    let count = runtime.block_on(async {
+        let db = sea_orm::Database::connect(&database.url).await.expect("database");
+        let count = crate::helpers::first_value::<i64>(&db, "SELECT count(*) FROM articles").await;
+        db.close().await.expect("closed");
+        count
+    });
+    assert_eq!(count, 30);
 }
 
 #[test]

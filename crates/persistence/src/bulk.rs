@@ -165,6 +165,13 @@ async fn build_deferred_indexes(store: &Store) -> Result<usize> {
         return Ok(0);
     }
     let txn = store.begin_write("starting to build deferred indexes").await?;
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // A GIN index over a large table takes longer than the statement timeout meant for
+        // requests; this transaction alone goes without it.
+        txn.execute_unprepared("SET LOCAL statement_timeout = 0")
+            .await
+            .map_err(db_err("building deferred indexes"))?;
+    }
     let definitions = query_strings(&txn, "SELECT sql FROM deferred_indexes ORDER BY name").await?;
     for sql in &definitions {
         txn.execute_unprepared(&sql.replacen("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))

@@ -143,13 +143,23 @@ impl Store {
     /// (20 heap fetches and 26 pages for a page of 20 after seeding 20,000 articles; after the
     /// vacuum none, and 7 pages). It took 2.7 s after a 100,000-article seed of 128 s.
     pub async fn analyze(&self) -> Result<()> {
-        let statement = match self.writer.get_database_backend() {
-            // Outside a transaction block, as VACUUM requires: the pool runs it in autocommit.
-            DatabaseBackend::Postgres => "VACUUM (ANALYZE)",
-            _ => "ANALYZE",
-        };
-        self.writer.execute_unprepared(statement).await.map_err(db_err("analyzing tables"))?;
-        Ok(())
+        if self.writer.get_database_backend() != DatabaseBackend::Postgres {
+            self.writer.execute_unprepared("ANALYZE").await.map_err(db_err("analyzing tables"))?;
+            return Ok(());
+        }
+        // On a large database the vacuum outlasts the statement timeout meant for requests, so it
+        // runs on a connection of its own without one, outside a transaction as VACUUM requires.
+        use sea_orm::sqlx::{Executor, query};
+        let failed =
+            |err: sea_orm::sqlx::Error| bantin_domain::Error::Unexpected(format!("vacuuming tables: {err}"));
+        let mut connection = self.writer.get_postgres_connection_pool().acquire().await.map_err(failed)?;
+        connection.execute(query("SET statement_timeout = 0")).await.map_err(failed)?;
+        let vacuumed = connection.execute(query("VACUUM (ANALYZE)")).await;
+        if connection.execute(query("RESET statement_timeout")).await.is_err() {
+            // Never back into the pool without its timeout.
+            let _ = connection.close().await;
+        }
+        vacuumed.map(drop).map_err(failed)
     }
 
     /// Tunes the database for storing articles in bulk ([`Store::begin_load`]); searches stay
