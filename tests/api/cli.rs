@@ -498,25 +498,16 @@ fn run_while_locked(
     (child.wait_with_output().expect("bantin ends"), started.elapsed())
 }
 
-#[test]
-fn on_postgresql_a_seed_killed_midway_leaves_its_deferred_indexes_for_the_next_start_to_build() {
-    if !crate::helpers::on_postgres() {
-        return;
-    }
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let database = runtime.block_on(crate::helpers::TestDatabase::create());
-    assert!(run(&["--database-url", &database.url, "migrate"]).status.success());
-    let (everyday, _) = runtime.block_on(postgres_load_indexes(&database.url));
-    assert_eq!(everyday.len(), 6, "{everyday:?}");
-
+/// Starts a 5,000-article seed in batches of 100 and kills it at its first progress line (a tenth
+/// stored), long before its end.
+fn kill_a_seed_at_its_first_progress_line(url: &str) {
     let mut seed = Command::new(BIN)
-        .args(["--database-url", &database.url, "seed", "--count", "5000", "--batch-size", "100"])
+        .args(["--database-url", url, "seed", "--count", "5000", "--batch-size", "100"])
         .env("BANTIN_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("seed starts");
-    // Killed at its first progress line (a tenth stored), long before its end.
     let mut first_batch = String::new();
     std::io::BufRead::read_line(
         &mut std::io::BufReader::new(seed.stderr.take().expect("stderr")),
@@ -526,20 +517,46 @@ fn on_postgresql_a_seed_killed_midway_leaves_its_deferred_indexes_for_the_next_s
     seed.kill().expect("SIGKILL");
     seed.wait().expect("reaped");
     assert!(first_batch.starts_with("seeding: 500/5000"), "{first_batch}");
+}
+
+#[test]
+fn on_postgresql_a_seed_killed_midway_leaves_its_deferred_indexes_for_the_next_starts_to_build_once() {
+    if !crate::helpers::on_postgres() {
+        return;
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let database = runtime.block_on(crate::helpers::TestDatabase::create());
+    assert!(run(&["--database-url", &database.url, "migrate"]).status.success());
+    let (everyday, _) = runtime.block_on(postgres_load_indexes(&database.url));
+    assert_eq!(everyday.len(), 6, "{everyday:?}");
+
+    kill_a_seed_at_its_first_progress_line(&database.url);
     let (during, deferred) = runtime.block_on(postgres_load_indexes(&database.url));
     assert!(during.is_empty(), "the load dropped them: {during:?}");
     assert_eq!(deferred, 6);
 
     // The next start builds them, taking as long as it must: here it waits on a lock (held by a
-    // writer of the search table) past a one-second statement timeout.
-    let (migrated, _) = run_while_locked(
+    // writer of the search table) past a one-second statement timeout. A second node starting
+    // meanwhile waits for it, then finds nothing left to build (building the same index at once,
+    // one of them failed on the duplicate name).
+    let second = std::thread::spawn({
+        let url = database.url.clone();
+        move || {
+            std::thread::sleep(Duration::from_secs(1));
+            Command::new(BIN).args(["--database-url", &url, "migrate"]).env("BANTIN_LOG", "warn").output()
+        }
+    });
+    let (first, _) = run_while_locked(
         &runtime,
         &database.url,
         "LOCK TABLE article_search IN ROW EXCLUSIVE MODE",
         &["--database-url", &database.url, "--database-statement-timeout", "1", "migrate"],
     );
-    let log = String::from_utf8_lossy(&migrated.stderr);
-    assert!(migrated.status.success() && !log.contains("WARN"), "{log}");
+    let second = second.join().expect("second start").expect("migrate runs");
+    for output in [first, second] {
+        let log = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success() && !log.contains("WARN"), "{log}");
+    }
     assert_eq!(runtime.block_on(postgres_load_indexes(&database.url)), (everyday, 0));
 }
 

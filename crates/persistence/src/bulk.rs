@@ -165,14 +165,19 @@ async fn build_deferred_indexes(store: &Store) -> Result<usize> {
         return Ok(0);
     }
     let txn = store.begin_write("starting to build deferred indexes").await?;
+    let mut definitions_sql = "SELECT sql FROM deferred_indexes ORDER BY name".to_owned();
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         // A GIN index over a large table takes longer than the statement timeout meant for
         // requests; this transaction alone goes without it.
         txn.execute_unprepared("SET LOCAL statement_timeout = 0")
             .await
             .map_err(db_err("building deferred indexes"))?;
+        // Several nodes starting at once: the first to lock the definitions builds them, the
+        // others wait and then find none left (building the same index at once, one failed on
+        // the duplicate name). SQLite's write lock already lets only one in.
+        definitions_sql.push_str(" FOR UPDATE");
     }
-    let definitions = query_strings(&txn, "SELECT sql FROM deferred_indexes ORDER BY name").await?;
+    let definitions = query_strings(&txn, &definitions_sql).await?;
     for sql in &definitions {
         txn.execute_unprepared(&sql.replacen("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
             .await
