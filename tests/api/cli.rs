@@ -352,6 +352,17 @@ fn sigterm_lets_in_flight_requests_finish_then_exits_cleanly() {
     assert!(http_get(port, "/healthz").is_none(), "nothing answers any more");
 }
 
+/// A database of its own on the PostgreSQL suite's server, with the runtime that made it; `None`
+/// when the suite runs on SQLite.
+fn postgres_test_database() -> Option<(tokio::runtime::Runtime, crate::helpers::TestDatabase)> {
+    if !crate::helpers::on_postgres() {
+        return None;
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let database = runtime.block_on(crate::helpers::TestDatabase::create());
+    Some((runtime, database))
+}
+
 /// The PostgreSQL backends connected to the test database, by process id.
 fn postgres_backends(runtime: &tokio::runtime::Runtime, database: &str) -> Vec<i32> {
     use sea_orm::{ConnectionTrait, Statement};
@@ -375,11 +386,9 @@ fn on_postgresql_every_pooled_connection_is_opened_at_start_and_kept() {
     // Each HTTP worker runs its own runtime, a socket belongs to the runtime that opened it, and a
     // graceful stop ends the workers one by one: a connection a worker had opened broke a request
     // still running on another worker (503 during a stop).
-    if !crate::helpers::on_postgres() {
+    let Some((runtime, database)) = postgres_test_database() else {
         return;
-    }
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let database = runtime.block_on(crate::helpers::TestDatabase::create());
+    };
     let name = database.postgres_name().expect("a PostgreSQL database").to_owned();
     assert!(run(&["--database-url", &database.url, "seed", "--count", "50", "--seed", "5"]).status.success());
     let (mut server, port) = serve(
@@ -412,11 +421,9 @@ fn on_postgresql_every_pooled_connection_is_opened_at_start_and_kept() {
 #[test]
 fn on_postgresql_a_seed_leaves_its_tables_vacuumed_and_analyzed_and_its_bodies_in_lz4() {
     // Until a vacuum marks its pages all-visible, an index-only scan (a tag page) reads the table.
-    if !crate::helpers::on_postgres() {
+    let Some((runtime, database)) = postgres_test_database() else {
         return;
-    }
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let database = runtime.block_on(crate::helpers::TestDatabase::create());
+    };
     assert!(run(&["--database-url", &database.url, "seed", "--count", "60", "--seed", "5"]).status.success());
     let (state, compression) = runtime.block_on(async {
         let db = sea_orm::Database::connect(&database.url).await.expect("database");
@@ -521,11 +528,9 @@ fn kill_a_seed_at_its_first_progress_line(url: &str) {
 
 #[test]
 fn on_postgresql_a_seed_killed_midway_leaves_its_deferred_indexes_for_the_next_starts_to_build_once() {
-    if !crate::helpers::on_postgres() {
+    let Some((runtime, database)) = postgres_test_database() else {
         return;
-    }
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let database = runtime.block_on(crate::helpers::TestDatabase::create());
+    };
     assert!(run(&["--database-url", &database.url, "migrate"]).status.success());
     let (everyday, _) = runtime.block_on(postgres_load_indexes(&database.url));
     assert_eq!(everyday.len(), 6, "{everyday:?}");
@@ -564,11 +569,9 @@ fn on_postgresql_a_seed_killed_midway_leaves_its_deferred_indexes_for_the_next_s
 fn on_postgresql_a_seeds_closing_vacuum_is_not_cut_short_by_the_statement_timeout() {
     // The timeout is for requests; the vacuum after a large load runs longer. Here it waits on a
     // lock held past the one-second timeout instead.
-    if !crate::helpers::on_postgres() {
+    let Some((runtime, database)) = postgres_test_database() else {
         return;
-    }
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let database = runtime.block_on(crate::helpers::TestDatabase::create());
+    };
     assert!(run(&["--database-url", &database.url, "seed", "--count", "20", "--seed", "5"]).status.success());
     // Taken by VACUUM too; the seed's inserts do not wait on it.
     let (output, took) = run_while_locked(

@@ -62,9 +62,9 @@ pub(crate) async fn start_bulk_load(store: &Store) -> Result<bool> {
     Ok(!alone)
 }
 
-/// SQLite: the end of a bulk load. Deferred indexes are built, the whole search index is merged
-/// into one segment, the fastest to search, the file returns to WAL, and the defaults return for
-/// everyday writes.
+/// The end of a bulk load. Deferred indexes are built (both backends); on SQLite the whole search
+/// index is then merged into one segment, the fastest to search, the file returns to WAL, and the
+/// defaults return for everyday writes.
 pub(crate) async fn end_bulk_load(store: &Store) -> Result<()> {
     let db = &store.writer;
     build_deferred_indexes(store).await?;
@@ -95,8 +95,9 @@ pub(crate) async fn end_bulk_load(store: &Store) -> Result<()> {
     .await
 }
 
-/// SQLite: puts back what a bulk load killed before [`end_bulk_load`] left in the file (its
-/// connection settings die with it): indexes it deferred are built, and FTS5 merges as every day.
+/// Puts back what a bulk load killed before [`end_bulk_load`] left in the database (its
+/// connection settings die with it): indexes it deferred are built (both backends), and on SQLite
+/// FTS5 merges as every day.
 /// Returns whether there was anything to put back. Search was correct all along, only slower.
 /// A load still running in another process (a seed beside a server) looks the same: it goes on
 /// correctly, with indexes and merging it had turned off back on, so more slowly.
