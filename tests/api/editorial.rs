@@ -405,6 +405,60 @@ async fn taxonomy_is_created_renamed_merged_and_deleted_only_when_unused() {
 }
 
 #[actix_web::test]
+async fn restoring_a_revision_keeps_what_still_exists_of_taxonomy_deleted_since() {
+    let desk = desk().await;
+    let app = &desk.app;
+    app.query_as(
+        &desk.admin,
+        "mutation { createTag(name: \"Tạm thời\") { slug } createAuthor(name: \"Cộng tác viên\") { slug }
+          createCategory(name: \"Chuyên đề\") { slug } }",
+        json!({}),
+    )
+    .await;
+    let created = app
+        .query_as(
+            &desk.editor,
+            crate::helpers::CREATE,
+            json!({ "input": { "title": "Tin chuyên đề", "category": "chuyen-de",
+                "tags": ["tam-thoi", "bac-giang"], "authors": ["cong-tac-vien", "minh-anh"] } }),
+        )
+        .await;
+    let id = created["createArticle"]["id"].as_str().expect("id").to_owned();
+    app.query_as(
+        &desk.editor,
+        UPDATE,
+        json!({ "id": id, "r": 1, "input": { "title": "Tin đã sửa", "category": "thoi-su",
+            "tags": ["bac-giang"], "authors": ["minh-anh"] } }),
+    )
+    .await;
+    // Nothing uses them any more, so they may go; revision 1 still names all three.
+    app.query_as(
+        &desk.admin,
+        "mutation { deleteTag(slug: \"tam-thoi\") deleteAuthor(slug: \"cong-tac-vien\")
+          deleteCategory(slug: \"chuyen-de\") }",
+        json!({}),
+    )
+    .await;
+
+    let data = app
+        .query_as(
+            &desk.editor,
+            "mutation($id: ID!) { restoreRevision(id: $id, revision: 2, toRevision: 1) {
+               revision title category { slug } tags { slug } authors { slug } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        data["restoreRevision"],
+        json!({ "revision": 3, "title": "Tin chuyên đề", "category": { "slug": "thoi-su" },
+            "tags": [{ "slug": "bac-giang" }], "authors": [{ "slug": "minh-anh" }] }),
+        "the old content comes back without what no longer exists; a deleted section keeps the current one"
+    );
+    let (_, public) = app.get("/api/v1/tags").await;
+    assert!(!public.to_string().contains("tam-thoi"), "the deleted tag stays deleted: {public}");
+}
+
+#[actix_web::test]
 async fn nothing_unpublished_leaks_through_any_public_surface() {
     let desk = desk().await;
     let app = &desk.app;

@@ -151,6 +151,49 @@ async fn write_links(
     Ok(())
 }
 
+/// Leaves out of a revision's content the tags and authors deleted (or merged away) since it was
+/// saved, and gives it the article's `current` section if its own was deleted: a revision keeps
+/// the ids it was saved with, and restoring one must not fail for good because the newsroom has
+/// tidied its taxonomy since.
+async fn keep_existing_taxonomy(
+    txn: &DatabaseTransaction,
+    content: &mut ArticleContent,
+    current: CategoryId,
+) -> Result<()> {
+    let tags =
+        existing_ids::<tag::Entity>(txn, tag::Column::Id, content.tag_ids.iter().map(|id| id.0)).await?;
+    content.tag_ids.retain(|id| tags.contains(&id.0));
+    let authors =
+        existing_ids::<author::Entity>(txn, author::Column::Id, content.author_ids.iter().map(|id| id.0))
+            .await?;
+    content.author_ids.retain(|id| authors.contains(&id.0));
+    let section_exists = category::Entity::find_by_id(content.category_id.0)
+        .count(txn)
+        .await
+        .map_err(db_err("checking a revision's section"))?
+        > 0;
+    if !section_exists {
+        content.category_id = current;
+    }
+    Ok(())
+}
+
+/// Which of `ids` are rows of `E` (its primary key `id`).
+async fn existing_ids<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    id: E::Column,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<Vec<i64>> {
+    E::find()
+        .select_only()
+        .column(id)
+        .filter(id.is_in(ids))
+        .into_tuple()
+        .all(txn)
+        .await
+        .map_err(db_err("checking a revision's taxonomy"))
+}
+
 /// A foreign-key failure means the client named something that does not exist.
 fn reference_err(what: &'static str) -> impl FnOnce(sea_orm::DbErr) -> Error {
     move |err| match err.sql_err() {
@@ -583,6 +626,7 @@ impl NewsroomStore for Store {
                     .map_err(db_err("loading a revision"))?
                     .ok_or_else(|| Error::not_found("revision", revision.to_string()))?;
                 content = to_revision(stored)?.content;
+                keep_existing_taxonomy(&txn, &mut content, CategoryId(model.category_id)).await?;
                 content.slug = free_slug(&txn, &content.slug, true, Some(model.id)).await?;
                 links_changed = true;
                 apply_content(&mut active, &content)?;

@@ -649,7 +649,8 @@ impl NewsroomMutation {
         lifecycle(ctx, id, revision, Action::DeleteArticle, ArticleChange::Delete).await.map(|_| true)
     }
 
-    /// Puts the content of revision `to_revision` back, as a new revision.
+    /// Puts the content of revision `to_revision` back, as a new revision. Tags and authors deleted
+    /// since are left out; if its section was deleted, the article keeps its current one.
     async fn restore_revision(
         &self,
         ctx: &Context<'_>,
