@@ -220,6 +220,47 @@ async fn invalid_input_names_the_field_and_writes_nothing() {
 }
 
 #[actix_web::test]
+async fn a_nul_character_anywhere_in_an_input_is_refused_and_writes_nothing() {
+    let desk = desk().await;
+    let app = &desk.app;
+    let (id, _, _) = create_draft(app, &desk.editor, "Tin có ký tự lạ").await;
+    let before = app.store.article_count().await.expect("count");
+    let create = |input: Value| json!({ "input": input });
+    let cases: [(&str, Value); 5] = [
+        (CREATE, create(json!({ "title": "Tin\u{0}", "category": "thoi-su" }))),
+        (CREATE, create(json!({ "title": "Tin", "category": "thoi-su", "tags": ["\u{0}"] }))),
+        (
+            CREATE,
+            create(json!({ "title": "Tin", "category": "thoi-su",
+                "body": [{ "paragraph": { "spans": [{ "text": "a\u{0}b" }] } }] })),
+        ),
+        (UPDATE, json!({ "id": id, "r": 1, "input": { "sapo": "\u{0}" } })),
+        ("mutation { createTag(name: \"Thẻ\\u0000\") { slug } }", json!({})),
+    ];
+    for (document, variables) in cases {
+        let (_, body) = app.graphql_as(&desk.editor, document, variables.clone()).await;
+        let (code, message) = first_error(&body);
+        assert_eq!(code, "BAD_USER_INPUT", "{variables}: {body}");
+        assert!(message.contains("U+0000"), "{message}");
+    }
+    assert_eq!(app.store.article_count().await.expect("count"), before, "nothing was written");
+    let data = app
+        .query_as(
+            &desk.editor,
+            "query($id: ID!) { articleById(id: $id) { revision sapo } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(data["articleById"]["revision"], 1, "the draft was not changed");
+    // In a URL: no stored slug holds one, so it is no article (PostgreSQL refused to even compare).
+    for path in ["/api/v1/articles/%00", "/api/v1/articles/%00/related", "/api/v1/articles?tag=%00"] {
+        let (status, body) = app.get(path).await;
+        assert!(status.is_client_error(), "{path}: {status} {body}");
+        assert!(body["error"]["code"].is_string(), "{path}: {body}");
+    }
+}
+
+#[actix_web::test]
 async fn scheduling_needs_a_future_time_and_the_article_appears_at_it() {
     let desk = desk().await;
     let app = &desk.app;

@@ -13,29 +13,53 @@ use sea_orm::{
 use crate::entity::{article, author, category, tag};
 
 /// Wraps a database error with what we were doing. A unique-key violation becomes a `Conflict`
-/// (the caller can fix it); a database that cannot be reached or stays locked is `Unavailable`;
-/// anything else is `Unexpected`, with the cause kept for the logs.
+/// (the caller can fix it); text PostgreSQL cannot hold (U+0000) is the caller's invalid input; a
+/// database that cannot be reached or stays locked is `Unavailable`; anything else is
+/// `Unexpected`, with the cause kept for the logs.
 pub(crate) fn db_err(context: &'static str) -> impl FnOnce(DbErr) -> Error {
     move |err| match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(detail)) => Error::Conflict(format!("{context}: {detail}")),
+        _ if postgres_refused_nul(&err) => {
+            Error::invalid("input", "contains the character U+0000 (NUL), which no text may hold")
+        }
         _ if unreachable_database(&err) => Error::Unavailable(format!("{context}: {err}")),
         _ => Error::Unexpected(format!("{context}: {err}")),
     }
 }
 
+/// The driver's error inside `err`, when a statement or connection failed.
+fn sqlx_error(err: &DbErr) -> Option<&sea_orm::sqlx::Error> {
+    use sea_orm::RuntimeErr;
+    match err {
+        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => Some(e.as_ref()),
+        _ => None,
+    }
+}
+
 /// Whether `err` says the database cannot be reached (rather than that a statement failed).
 fn unreachable_database(err: &DbErr) -> bool {
-    use sea_orm::{RuntimeErr, sqlx::Error as Sqlx};
-    let sqlx = match err {
-        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return true,
-        DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => e,
-        _ => return false,
-    };
-    match sqlx.as_ref() {
-        Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Tls(_) => true,
-        Sqlx::Database(database) => sqlite_busy(database.as_ref()) || postgres_gone(database.as_ref()),
+    use sea_orm::sqlx::Error as Sqlx;
+    if matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) {
+        return true;
+    }
+    match sqlx_error(err) {
+        Some(Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Tls(_)) => true,
+        Some(Sqlx::Database(database)) => sqlite_busy(database.as_ref()) || postgres_gone(database.as_ref()),
         _ => false,
     }
+}
+
+/// Whether PostgreSQL refused U+0000 (NUL), which neither its `text` nor its `jsonb` can hold,
+/// in a value to store or to look up: SQLSTATE 22021 for a string, 22P05 for `\u0000` in JSON.
+/// GraphQL refuses such input before either backend sees it; this is the net under that, and
+/// what a REST lookup of such a key gets on PostgreSQL (SQLite finds nothing).
+fn postgres_refused_nul(err: &DbErr) -> bool {
+    let Some(sea_orm::sqlx::Error::Database(database)) = sqlx_error(err) else {
+        return false;
+    };
+    database
+        .try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>()
+        .is_some_and(|postgres| matches!(postgres.code(), "22021" | "22P05"))
 }
 
 /// Whether PostgreSQL ended the connection or refuses new ones: SQLSTATE class 08 (connection

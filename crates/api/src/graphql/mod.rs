@@ -262,10 +262,17 @@ async fn execute(
     // A document that does not parse is reported by the schema, with its position.
     let mut mutation = false;
     let mut parsed = false;
+    let nul_in_variables = shape::variables_hold_nul(&request.variables);
     if let Ok(document) = state.parsed_documents.parse(&mut request) {
         parsed = true;
         if let Err(message) = shape::check(document, limits.shape) {
             return refuse(server_error(message, code::QUERY_LIMIT));
+        }
+        if nul_in_variables || shape::holds_nul(document) {
+            return refuse(server_error(
+                "a string holds the character U+0000 (NUL), which no field accepts: remove it",
+                code::BAD_USER_INPUT,
+            ));
         }
         use async_graphql::parser::types::OperationType;
         mutation = document.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation);

@@ -1,9 +1,12 @@
 //! Limits on a document's shape that async-graphql's depth and complexity limits do not cover:
 //! how many aliases it uses and how many root fields an operation selects. Aliases let one request
 //! ask for the same expensive field many times; root fields each start their own database work.
-//! Checked on the parsed document before anything runs.
+//! Also the one character no input may hold. Checked on the parsed document before anything runs.
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{
+    Value, Variables,
+    parser::types::{ExecutableDocument, Selection, SelectionSet},
+};
 
 /// How deep fragment spreads are followed when counting root fields; validation rejects cycles
 /// later, this only keeps the count itself finite.
@@ -52,6 +55,49 @@ pub(crate) fn signs_in(document: &ExecutableDocument) -> bool {
     })
 }
 
+/// Whether a string literal in the document (an argument, a variable's default) holds U+0000
+/// (NUL). No field accepts one (PostgreSQL's `text` and `jsonb` cannot hold it), so the request is
+/// refused whole, on either backend, before anything runs; [`variables_hold_nul`] checks the rest.
+pub(crate) fn holds_nul(document: &ExecutableDocument) -> bool {
+    document.fragments.values().any(|fragment| set_holds_nul(&fragment.node.selection_set.node))
+        || document.operations.iter().any(|(_, operation)| {
+            let defaults = operation.node.variable_definitions.iter();
+            defaults
+                .filter_map(|definition| definition.node.default_value.as_ref())
+                .any(|v| value_holds_nul(&v.node))
+                || set_holds_nul(&operation.node.selection_set.node)
+        })
+}
+
+/// Whether a string among the request's variables holds U+0000 (NUL), as for [`holds_nul`].
+pub(crate) fn variables_hold_nul(variables: &Variables) -> bool {
+    variables.values().any(value_holds_nul)
+}
+
+fn set_holds_nul(set: &SelectionSet) -> bool {
+    set.items.iter().any(|selection| match &selection.node {
+        Selection::Field(field) => {
+            field.node.arguments.iter().any(|(_, argument)| {
+                // Variables stand for values checked with the request's variables.
+                let literal = argument.node.clone().into_const_with(|_| Ok::<_, ()>(Value::Null));
+                literal.is_ok_and(|literal| value_holds_nul(&literal))
+            }) || set_holds_nul(&field.node.selection_set.node)
+        }
+        Selection::InlineFragment(fragment) => set_holds_nul(&fragment.node.selection_set.node),
+        // Checked with the fragment's definition.
+        Selection::FragmentSpread(_) => false,
+    })
+}
+
+fn value_holds_nul(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('\0'),
+        Value::List(items) => items.iter().any(value_holds_nul),
+        Value::Object(fields) => fields.values().any(value_holds_nul),
+        _ => false,
+    }
+}
+
 fn count_aliases(set: &SelectionSet) -> usize {
     set.items
         .iter()
@@ -94,6 +140,21 @@ mod tests {
 
     fn checked(query: &str) -> Result<(), String> {
         check(&async_graphql::parser::parse_query(query).expect("parses"), LIMITS)
+    }
+
+    #[test]
+    fn a_nul_is_found_in_variables_literals_fragments_and_defaults_but_not_in_escaped_text() {
+        let holds = |query: &str, variables: serde_json::Value| {
+            let document = async_graphql::parser::parse_query(query).expect("parses");
+            holds_nul(&document) || variables_hold_nul(&Variables::from_json(variables))
+        };
+        let none = serde_json::json!({});
+        assert!(holds("{ a(x: \"a\\u0000b\") }", none.clone()));
+        assert!(holds("{ a { b(x: [{ y: \"\\u0000\" }]) } }", none.clone()));
+        assert!(holds("{ ...F } fragment F on Q { a(x: \"\\u0000\") }", none.clone()));
+        assert!(holds("query($v: String = \"\\u0000\") { a(x: $v) }", none.clone()));
+        assert!(holds("query($v: I) { a(x: $v) }", serde_json::json!({ "v": { "t": ["ok", "\u{0}"] } })));
+        assert!(!holds("{ a(x: \"a\\\\u0000b\", y: $v) }", serde_json::json!({ "v": "\\u0000" })));
     }
 
     #[test]
