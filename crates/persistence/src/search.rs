@@ -54,7 +54,24 @@ impl IndexText {
         for text in &texts {
             word_count += folded_words_kept(text, &mut distinct_words, &mut first_time);
         }
+        keep_indexable(&mut distinct_words);
         IndexText { title: folded_title, sapo: sapo_words, distinct_words, word_count }
+    }
+}
+
+/// The most bytes of an article's distinct words the all-words index takes. PostgreSQL refuses a
+/// `tsvector` over 1 MiB, and each word costs it 4 bytes besides its own: an article pasted in at
+/// the 2 MiB request limit held 1.6 MiB of them, and its save failed. Half a mebibyte stays under
+/// the limit whatever the words (more than 50,000 of them; a long read has a few thousand), and
+/// both backends index the same words.
+const MAX_INDEXED_WORD_BYTES: usize = 512 * 1024;
+
+/// Cuts space-separated `words` after the last whole word within [`MAX_INDEXED_WORD_BYTES`].
+fn keep_indexable(words: &mut String) {
+    if words.len() > MAX_INDEXED_WORD_BYTES {
+        let end =
+            words.as_bytes()[..=MAX_INDEXED_WORD_BYTES].iter().rposition(|&byte| byte == b' ').unwrap_or(0);
+        words.truncate(end);
     }
 }
 
@@ -492,7 +509,7 @@ mod tests {
 
     use bantin_domain::text::fold;
 
-    use super::IndexText;
+    use super::{IndexText, MAX_INDEXED_WORD_BYTES, keep_indexable};
 
     #[test]
     fn the_index_counts_the_articles_words_as_the_domain_does() {
@@ -511,6 +528,19 @@ mod tests {
         let index = IndexText::new("Tiêu đề", sapo, &body);
         assert_eq!(index.word_count, article_word_count(sapo, &body) as usize);
         assert_eq!(index.word_count, 33);
+    }
+
+    #[test]
+    fn the_all_words_index_stops_at_a_whole_word_within_its_bound() {
+        let mut words: String = (0..200_000).map(|n| format!("w{n} ")).collect();
+        words.pop();
+        keep_indexable(&mut words);
+        assert!(words.len() <= MAX_INDEXED_WORD_BYTES && words.len() > MAX_INDEXED_WORD_BYTES - 10);
+        let last = words.rsplit(' ').next().expect("a word");
+        assert!(last.starts_with('w') && last[1..].parse::<u32>().is_ok(), "{last} is whole");
+        let mut short = "bac giang".to_owned();
+        keep_indexable(&mut short);
+        assert_eq!(short, "bac giang");
     }
 
     #[test]
