@@ -4,7 +4,7 @@
 use chrono::{TimeDelta, Utc};
 use serde_json::{Value, json};
 
-use crate::helpers::{CREATE, assert_unauthenticated, create_draft, desk, first_error, lifecycle};
+use crate::helpers::{CREATE, Desk, assert_unauthenticated, create_draft, desk, first_error, lifecycle};
 
 const UPDATE: &str = "mutation($id: ID!, $r: Int!, $input: UpdateArticleInput!) {
   updateArticle(id: $id, revision: $r, input: $input) { revision title slug sapo status } }";
@@ -497,6 +497,82 @@ async fn restoring_a_revision_keeps_what_still_exists_of_taxonomy_deleted_since(
     );
     let (_, public) = app.get("/api/v1/tags").await;
     assert!(!public.to_string().contains("tam-thoi"), "the deleted tag stays deleted: {public}");
+}
+
+/// Runs `mutation` as the desk's editor while another connection holds a transaction that tags
+/// article `article_id` with the tag `tag` (an editor's save in flight), committed half a second
+/// in; returns the mutation's response.
+async fn beside_an_uncommitted_tagging(desk: &Desk, article_id: &str, tag: &str, mutation: &str) -> Value {
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let holder = sea_orm::Database::connect(&desk.app._database.url).await.expect("opens");
+    let saving = holder.begin().await.expect("transaction");
+    saving
+        .execute_unprepared(&format!(
+            "INSERT INTO article_tags (article_id, tag_id, position, published_at) \
+             SELECT {article_id}, id, 9, NULL FROM tags WHERE slug = '{tag}'"
+        ))
+        .await
+        .expect("tagged");
+    let (response, ()) = futures_util::join!(desk.app.graphql_as(&desk.editor, mutation, json!({})), async {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(500)).await;
+        saving.commit().await.expect("committed");
+    });
+    holder.close().await.expect("closed");
+    response.1
+}
+
+async fn tags_of(desk: &Desk, id: &str) -> Value {
+    let query = "query($id: ID!) { articleById(id: $id) { tags { slug } } }";
+    desk.app.query_as(&desk.editor, query, json!({ "id": id })).await["articleById"]["tags"].clone()
+}
+
+#[actix_web::test]
+async fn deleting_or_merging_a_tag_while_a_save_tags_an_article_with_it_refuses_or_moves_cleanly() {
+    let desk = desk().await;
+    let app = &desk.app;
+    app.query_as(&desk.editor, "mutation { createTag(name: \"Tạm\") { slug } }", json!({})).await;
+    let untagged = app
+        .query_as(
+            &desk.editor,
+            CREATE,
+            json!({ "input": { "title": "Tin chưa gắn thẻ", "category": "thoi-su" } }),
+        )
+        .await;
+    let id = untagged["createArticle"]["id"].as_str().expect("id").to_owned();
+
+    // The tag looked unused when the deletion started; the save that used it committed first.
+    let body =
+        beside_an_uncommitted_tagging(&desk, &id, "tam", "mutation { deleteTag(slug: \"tam\") }").await;
+    assert_eq!(first_error(&body).0, "CONFLICT", "{body}");
+    assert_eq!(tags_of(&desk, &id).await, json!([{ "slug": "tam" }]), "the save kept its tag");
+
+    // A merge moves the links it finds once the save is in, then deletes the tag.
+    app.query_as(&desk.editor, "mutation { createTag(name: \"Tạm hai\") { slug } }", json!({})).await;
+    let body = beside_an_uncommitted_tagging(
+        &desk,
+        &id,
+        "tam-hai",
+        "mutation { mergeTags(from: \"tam-hai\", into: \"bac-giang\") { slug } }",
+    )
+    .await;
+    assert_eq!(body["data"]["mergeTags"]["slug"], "bac-giang", "{body}");
+    let tags = tags_of(&desk, &id).await;
+    let mut slugs: Vec<_> =
+        tags.as_array().expect("tags").iter().filter_map(|t| t["slug"].as_str()).collect();
+    slugs.sort_unstable();
+    assert_eq!(slugs, ["bac-giang", "tam"], "the link the save made moved with the merge");
+}
+
+#[actix_web::test]
+async fn deleting_a_tag_drops_it_from_cached_lists() {
+    let desk = desk().await;
+    let app = &desk.app;
+    app.query_as(&desk.editor, "mutation { createTag(name: \"Sắp xoá\") { slug } }", json!({})).await;
+    let (_, listed) = app.get("/api/v1/tags").await;
+    assert!(listed.to_string().contains("sap-xoa"), "{listed}");
+    app.query_as(&desk.editor, "mutation { deleteTag(slug: \"sap-xoa\") }", json!({})).await;
+    let (_, listed) = app.get("/api/v1/tags").await;
+    assert!(!listed.to_string().contains("sap-xoa"), "the cached list was dropped: {listed}");
 }
 
 #[actix_web::test]

@@ -14,15 +14,18 @@ use crate::entity::{article, author, category, tag};
 
 /// Wraps a database error with what we were doing. A unique-key violation becomes a `Conflict`
 /// (the caller can fix it); text PostgreSQL cannot hold (U+0000) is the caller's invalid input; a
-/// database that cannot be reached or stays locked is `Unavailable`; anything else is
-/// `Unexpected`, with the cause kept for the logs.
+/// database that cannot be reached or stays locked, or a transaction PostgreSQL ended for a
+/// concurrent one, is `Unavailable` (send it again); anything else is `Unexpected`, with the
+/// cause kept for the logs.
 pub(crate) fn db_err(context: &'static str) -> impl FnOnce(DbErr) -> Error {
     move |err| match err.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(detail)) => Error::Conflict(format!("{context}: {detail}")),
         _ if postgres_refused_nul(&err) => {
             Error::invalid("input", "contains the character U+0000 (NUL), which no text may hold")
         }
-        _ if unreachable_database(&err) => Error::Unavailable(format!("{context}: {err}")),
+        _ if unreachable_database(&err) || postgres_gave_way(&err) => {
+            Error::Unavailable(format!("{context}: {err}"))
+        }
         _ => Error::Unexpected(format!("{context}: {err}")),
     }
 }
@@ -49,17 +52,27 @@ fn unreachable_database(err: &DbErr) -> bool {
     }
 }
 
+/// Whether PostgreSQL ended the transaction to let a concurrent one through: a deadlock (40P01)
+/// or a serialization failure (40001). Nothing was written and the same request may succeed when
+/// sent again, as after a pool timeout.
+fn postgres_gave_way(err: &DbErr) -> bool {
+    postgres_code(err).is_some_and(|code| matches!(code, "40P01" | "40001"))
+}
+
 /// Whether PostgreSQL refused U+0000 (NUL), which neither its `text` nor its `jsonb` can hold,
 /// in a value to store or to look up: SQLSTATE 22021 for a string, 22P05 for `\u0000` in JSON.
 /// GraphQL refuses such input before either backend sees it; this is the net under that, and
 /// what a REST lookup of such a key gets on PostgreSQL (SQLite finds nothing).
 fn postgres_refused_nul(err: &DbErr) -> bool {
+    postgres_code(err).is_some_and(|code| matches!(code, "22021" | "22P05"))
+}
+
+/// The SQLSTATE of the PostgreSQL error inside `err`, if it is one.
+fn postgres_code(err: &DbErr) -> Option<&str> {
     let Some(sea_orm::sqlx::Error::Database(database)) = sqlx_error(err) else {
-        return false;
+        return None;
     };
-    database
-        .try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>()
-        .is_some_and(|postgres| matches!(postgres.code(), "22021" | "22P05"))
+    database.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>().map(|postgres| postgres.code())
 }
 
 /// Whether PostgreSQL ended the connection or refuses new ones: SQLSTATE class 08 (connection

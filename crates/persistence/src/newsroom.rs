@@ -108,6 +108,21 @@ async fn write_links(
     content: &ArticleContent,
     published_at: Option<DateTime<Utc>>,
 ) -> Result<()> {
+    // The tags' rows are locked as the links' foreign keys would lock them, but first and in id
+    // order, as `merge_tags` locks its two: otherwise a save holding its old links while waiting
+    // for a tag a merge holds, and the merge waiting for those links, deadlocked on PostgreSQL.
+    if !content.tag_ids.is_empty() {
+        tag::Entity::find()
+            .select_only()
+            .column(tag::Column::Id)
+            .filter(tag::Column::Id.is_in(content.tag_ids.iter().map(|tag| tag.0)))
+            .order_by_asc(tag::Column::Id)
+            .lock(sea_orm::sea_query::LockType::KeyShare)
+            .into_tuple::<i64>()
+            .all(txn)
+            .await
+            .map_err(db_err("locking an article's tags"))?;
+    }
     article_author::Entity::delete_many()
         .filter(article_author::Column::ArticleId.eq(id))
         .exec(txn)
@@ -192,6 +207,22 @@ async fn existing_ids<E: EntityTrait>(
         .all(txn)
         .await
         .map_err(db_err("checking a revision's taxonomy"))
+}
+
+/// Locks the row `id` of `E` for the rest of the transaction; returns whether it exists. Deleting
+/// taxonomy checks that nothing uses it first: on PostgreSQL a save that links an article to it
+/// holds a key-share lock on the row until it commits, so this waits for such a save (and the
+/// check then sees its links), and a later save waits for the deletion and is told the row is
+/// gone. Without it a save committed between the check and the delete failed the delete on the
+/// foreign key. SQLite's single writer already runs them one after the other.
+async fn lock_for_deletion<E>(txn: &DatabaseTransaction, id: i64) -> Result<bool>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    let found =
+        E::find_by_id(id).lock_exclusive().one(txn).await.map_err(db_err("locking a row to delete"))?;
+    Ok(found.is_some())
 }
 
 /// A foreign-key failure means the client named something that does not exist.
@@ -763,6 +794,9 @@ impl NewsroomStore for Store {
 
     async fn delete_category(&self, id: CategoryId) -> Result<()> {
         let txn = self.begin_write("starting to delete a category").await?;
+        if !lock_for_deletion::<category::Entity>(&txn, id.0).await? {
+            return Err(Error::not_found("category", id.to_string()));
+        }
         let articles = article::Entity::find()
             .filter(article::Column::CategoryId.eq(id.0))
             .count(&txn)
@@ -810,12 +844,20 @@ impl NewsroomStore for Store {
             return Err(Error::invalid("into", "must be a different tag from the one merged"));
         }
         let txn = self.begin_write("starting a tag merge").await?;
-        let target = tag::Entity::find_by_id(into.0)
-            .one(&txn)
+        // Both locked, in id order so that two opposite merges wait for each other rather than
+        // deadlock: a save tagging an article with either commits before the merge reads the
+        // links, or waits for it and is then told the tag is gone.
+        let locked: Vec<tag::Model> = tag::Entity::find()
+            .filter(tag::Column::Id.is_in([from.0, into.0]))
+            .order_by_asc(tag::Column::Id)
+            .lock_exclusive()
+            .all(&txn)
             .await
-            .map_err(db_err("loading a tag"))?
-            .ok_or_else(|| Error::not_found("tag", into.to_string()))?;
-        if tag::Entity::find_by_id(from.0).one(&txn).await.map_err(db_err("loading a tag"))?.is_none() {
+            .map_err(db_err("loading a tag"))?;
+        let Some(target) = locked.iter().find(|tag| tag.id == into.0).cloned() else {
+            return Err(Error::not_found("tag", into.to_string()));
+        };
+        if !locked.iter().any(|tag| tag.id == from.0) {
             return Err(Error::not_found("tag", from.to_string()));
         }
         // Articles that already carry both keep their `into` link; the rest move over.
@@ -846,9 +888,13 @@ impl NewsroomStore for Store {
     }
 
     async fn delete_tag(&self, id: TagId) -> Result<()> {
+        let txn = self.begin_write("starting to delete a tag").await?;
+        if !lock_for_deletion::<tag::Entity>(&txn, id.0).await? {
+            return Err(Error::not_found("tag", id.to_string()));
+        }
         let in_use = article_tag::Entity::find()
             .filter(article_tag::Column::TagId.eq(id.0))
-            .count(&self.writer)
+            .count(&txn)
             .await
             .map_err(db_err("counting a tag's articles"))?;
         if in_use > 0 {
@@ -856,11 +902,9 @@ impl NewsroomStore for Store {
                 "the tag is used by {in_use} articles; merge it into another instead"
             )));
         }
-        let deleted =
-            tag::Entity::delete_by_id(id.0).exec(&self.writer).await.map_err(db_err("deleting a tag"))?;
-        if deleted.rows_affected == 0 {
-            return Err(Error::not_found("tag", id.to_string()));
-        }
+        tag::Entity::delete_by_id(id.0).exec(&txn).await.map_err(db_err("deleting a tag"))?;
+        txn.commit().await.map_err(db_err("committing a tag deletion"))?;
+        self.changed().await;
         Ok(())
     }
 
@@ -882,21 +926,20 @@ impl NewsroomStore for Store {
     }
 
     async fn delete_author(&self, id: AuthorId) -> Result<()> {
+        let txn = self.begin_write("starting to delete an author").await?;
+        if !lock_for_deletion::<author::Entity>(&txn, id.0).await? {
+            return Err(Error::not_found("author", id.to_string()));
+        }
         let in_use = article_author::Entity::find()
             .filter(article_author::Column::AuthorId.eq(id.0))
-            .count(&self.writer)
+            .count(&txn)
             .await
             .map_err(db_err("counting an author's articles"))?;
         if in_use > 0 {
             return Err(Error::Conflict(format!("the author is in the byline of {in_use} articles")));
         }
-        let deleted = author::Entity::delete_by_id(id.0)
-            .exec(&self.writer)
-            .await
-            .map_err(db_err("deleting an author"))?;
-        if deleted.rows_affected == 0 {
-            return Err(Error::not_found("author", id.to_string()));
-        }
+        author::Entity::delete_by_id(id.0).exec(&txn).await.map_err(db_err("deleting an author"))?;
+        txn.commit().await.map_err(db_err("committing an author deletion"))?;
         self.changed().await;
         Ok(())
     }

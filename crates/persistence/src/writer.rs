@@ -245,10 +245,16 @@ impl Store {
             parent_id: Set(new.parent.map(|p| p.0)),
             created_at: Set(stored_time(Utc::now())),
         };
-        let stored = category::Entity::insert(model)
-            .exec_with_returning(&self.writer)
-            .await
-            .map_err(db_err("storing a category"))?;
+        let stored =
+            category::Entity::insert(model).exec_with_returning(&self.writer).await.map_err(|err| {
+                match err.sql_err() {
+                    // The parent was deleted after the caller looked it up.
+                    Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
+                        bantin_domain::Error::invalid("parent", "names a category that does not exist")
+                    }
+                    _ => db_err("storing a category")(err),
+                }
+            })?;
         self.changed().await;
         Ok(mapping::category(stored))
     }
