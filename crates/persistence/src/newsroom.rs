@@ -844,9 +844,10 @@ impl NewsroomStore for Store {
             return Err(Error::invalid("into", "must be a different tag from the one merged"));
         }
         let txn = self.begin_write("starting a tag merge").await?;
-        // Both locked, in id order so that two opposite merges wait for each other rather than
-        // deadlock: a save tagging an article with either commits before the merge reads the
-        // links, or waits for it and is then told the tag is gone.
+        // Both locked, in id order (as saves lock their tags) so that two opposite merges, or a
+        // merge and a save, wait for each other rather than deadlock: a save tagging an article
+        // with either commits before the merge reads the links, or waits for the merge (and is
+        // then told the merged tag is gone).
         let locked: Vec<tag::Model> = tag::Entity::find()
             .filter(tag::Column::Id.is_in([from.0, into.0]))
             .order_by_asc(tag::Column::Id)
