@@ -27,11 +27,21 @@ fn help_explains_every_command_and_its_environment_variables() {
 }
 
 #[test]
-fn an_unusable_database_url_fails_with_a_message_naming_the_setting() {
-    let output = run(&["--database-url", "nosuchdb://somewhere", "migrate"]);
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("BANTIN_DATABASE_URL"), "{stderr}");
+fn an_unusable_database_url_fails_with_a_message_naming_the_setting_and_the_fix() {
+    let missing = tempfile::tempdir().expect("temporary directory");
+    let in_missing_directory = format!("sqlite://{}/not-yet/bantin.db?mode=rwc", missing.path().display());
+    // Nothing listens on port 1.
+    for (url, fix) in [
+        ("nosuchdb://somewhere", "postgres://USER@HOST/DB"),
+        (in_missing_directory.as_str(), "mkdir -p"),
+        ("postgres://postgres@127.0.0.1:1/bantin", "refused"),
+    ] {
+        let output = run(&["--database-url", url, "--database-acquire-timeout", "1", "migrate"]);
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("BANTIN_DATABASE_URL"), "{stderr}");
+        assert!(stderr.contains(fix), "{url}: {stderr}");
+    }
 }
 
 #[test]

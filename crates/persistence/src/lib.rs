@@ -214,7 +214,14 @@ async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result
     let cannot_open = |err: &dyn std::fmt::Display| {
         Error::Unexpected(format!("cannot open the database at {}: {err}", redact_password(url)))
     };
-    let db = Database::connect(connect).await.map_err(|err| cannot_open(&err))?;
+    let db = match Database::connect(connect).await {
+        Ok(db) => db,
+        Err(err) => {
+            let fix = why_it_would_not_open(url, &err.to_string()).await;
+            let fix = fix.map(|fix| format!("; {fix}")).unwrap_or_default();
+            return Err(cannot_open(&format!("{err}{fix}")));
+        }
+    };
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         let pool = db.get_postgres_connection_pool();
         // Held together, so that each acquire opens a connection of its own.
@@ -224,6 +231,43 @@ async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result
         }
     }
     Ok(db)
+}
+
+/// What to do about a database URL that would not open, when it can be told: a scheme we do not
+/// speak, a SQLite file in a directory that does not exist (SQLite only says "unable to open
+/// database file"), a PostgreSQL database not created yet, or the cause of a PostgreSQL connection
+/// failure, which the pool reports only as a timeout. `reported` is the error as it stands.
+async fn why_it_would_not_open(url: &str, reported: &str) -> Option<String> {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//").split('?').next().unwrap_or_default();
+        let directory = std::path::Path::new(path).parent().filter(|dir| !dir.as_os_str().is_empty())?;
+        return (!path.starts_with(':') && !directory.is_dir()).then(|| {
+            format!(
+                "the directory {0} does not exist: create it (mkdir -p {0}) or choose another path",
+                directory.display()
+            )
+        });
+    }
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        use sea_orm::sqlx::Connection;
+        let attempt = sea_orm::sqlx::PgConnection::connect(url);
+        return match tokio::time::timeout(Duration::from_secs(5), attempt).await {
+            Ok(Err(sea_orm::sqlx::Error::Io(err))) => {
+                Some(format!("{err}: is PostgreSQL running there, and are the host and port right?"))
+            }
+            Ok(Err(sea_orm::sqlx::Error::Database(err))) if err.code().as_deref() == Some("3D000") => {
+                let name = url.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default();
+                Some(format!("create the database first (createdb {name}, or CREATE DATABASE {name})"))
+            }
+            Ok(Err(err)) => (!reported.contains(&err.to_string())).then(|| format!("PostgreSQL says: {err}")),
+            Ok(Ok(connection)) => {
+                let _ = connection.close().await;
+                None
+            }
+            Err(_) => Some("no answer from that host and port within 5 s".to_owned()),
+        };
+    }
+    Some("use sqlite://PATH?mode=rwc (embedded) or postgres://USER@HOST/DB".to_owned())
 }
 
 /// Turns on SQLite's query planner stability guarantee for a new connection. Without it SQLite
