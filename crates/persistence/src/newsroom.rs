@@ -111,7 +111,8 @@ async fn write_links(
     // The tags' rows are locked as the links' foreign keys would lock them, but first and in id
     // order, as `merge_tags` locks its two: otherwise a save holding its old links while waiting
     // for a tag a merge holds, and the merge waiting for those links, deadlocked on PostgreSQL.
-    if !content.tag_ids.is_empty() {
+    // (SQLite's single writer has nothing to order, and no row locks.)
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres && !content.tag_ids.is_empty() {
         tag::Entity::find()
             .select_only()
             .column(tag::Column::Id)
