@@ -30,6 +30,21 @@ pub(crate) fn db_err(context: &'static str) -> impl FnOnce(DbErr) -> Error {
     }
 }
 
+/// [`db_err`], except that a foreign-key failure means the client named, as `field`, something
+/// that does not exist (or was deleted after it was looked up).
+pub(crate) fn reference_err(
+    field: &'static str,
+    what: &'static str,
+    context: &'static str,
+) -> impl FnOnce(DbErr) -> Error {
+    move |err| match err.sql_err() {
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+            Error::invalid(field, format!("names {what} that does not exist"))
+        }
+        _ => db_err(context)(err),
+    }
+}
+
 /// The driver's error inside `err`, when a statement or connection failed.
 fn sqlx_error(err: &DbErr) -> Option<&sea_orm::sqlx::Error> {
     use sea_orm::RuntimeErr;
@@ -47,7 +62,7 @@ fn unreachable_database(err: &DbErr) -> bool {
     }
     match sqlx_error(err) {
         Some(Sqlx::Io(_) | Sqlx::PoolTimedOut | Sqlx::PoolClosed | Sqlx::Tls(_)) => true,
-        Some(Sqlx::Database(database)) => sqlite_busy(database.as_ref()) || postgres_gone(database.as_ref()),
+        Some(Sqlx::Database(database)) => sqlite_busy(database.as_ref()) || postgres_gone(err),
         _ => false,
     }
 }
@@ -79,9 +94,8 @@ fn postgres_code(err: &DbErr) -> Option<&str> {
 /// exception), or 57P01 to 57P03 (shut down by an administrator or a crash, not accepting
 /// connections yet). A connection used moments ago is handed out without a ping, so a restart is
 /// first seen here, by the statement that was to run on it.
-fn postgres_gone(err: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
-    err.try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>()
-        .map(|postgres| postgres.code())
+fn postgres_gone(err: &DbErr) -> bool {
+    postgres_code(err)
         .is_some_and(|code| code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03"))
 }
 

@@ -24,7 +24,7 @@ use crate::{
         article, article_author, article_revision, article_tag, author, category, partner_token,
         refresh_token, related_pin, tag, user,
     },
-    mapping::{self, db_err, stored_time},
+    mapping::{self, db_err, reference_err, stored_time},
 };
 
 /// How many numbered variants of a generated slug we try before giving up.
@@ -147,7 +147,7 @@ async fn write_links(
         article_author::Entity::insert_many(bylines)
             .exec_without_returning(txn)
             .await
-            .map_err(reference_err("an author"))?;
+            .map_err(reference_err("input", "an author", "storing article links"))?;
     }
     let tags: Vec<_> = (0..)
         .zip(&content.tag_ids)
@@ -159,10 +159,11 @@ async fn write_links(
         })
         .collect();
     if !tags.is_empty() {
-        article_tag::Entity::insert_many(tags)
-            .exec_without_returning(txn)
-            .await
-            .map_err(reference_err("a tag"))?;
+        article_tag::Entity::insert_many(tags).exec_without_returning(txn).await.map_err(reference_err(
+            "input",
+            "a tag",
+            "storing article links",
+        ))?;
     }
     Ok(())
 }
@@ -224,16 +225,6 @@ where
     let found =
         E::find_by_id(id).lock_exclusive().one(txn).await.map_err(db_err("locking a row to delete"))?;
     Ok(found.is_some())
-}
-
-/// A foreign-key failure means the client named something that does not exist.
-fn reference_err(what: &'static str) -> impl FnOnce(sea_orm::DbErr) -> Error {
-    move |err| match err.sql_err() {
-        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
-            Error::invalid("input", format!("names {what} that does not exist"))
-        }
-        _ => db_err("storing article links")(err),
-    }
 }
 
 async fn load_content(db: &impl ConnectionTrait, model: &article::Model) -> Result<ArticleContent> {
@@ -601,11 +592,8 @@ impl NewsroomStore for Store {
         };
         apply_content(&mut active, &content)?;
         let model = active.insert(&txn).await.map_err(|err| match err.sql_err() {
-            Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
-                Error::invalid("category", "names a category that does not exist")
-            }
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Error::SlugTaken(content.slug.clone()),
-            _ => db_err("storing an article")(err),
+            _ => reference_err("category", "a category", "storing an article")(err),
         })?;
         write_links(&txn, model.id, &content, None).await?;
         index(&txn, model.id, &content).await?;
@@ -714,10 +702,7 @@ impl NewsroomStore for Store {
             .await
             .map_err(|err| match err.sql_err() {
                 Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Error::SlugTaken(content.slug.clone()),
-                Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
-                    Error::invalid("category", "names a category that does not exist")
-                }
-                _ => db_err("updating an article")(err),
+                _ => reference_err("category", "a category", "updating an article")(err),
             })?;
         if updated.rows_affected != 1 {
             let current = live_article(&txn, model.id).await?.map_or(expected_revision + 1, |m| m.revision);
@@ -770,7 +755,7 @@ impl NewsroomStore for Store {
             related_pin::Entity::insert_many(rows)
                 .exec_without_returning(&txn)
                 .await
-                .map_err(reference_err("an article"))?;
+                .map_err(reference_err("input", "an article", "storing article links"))?;
         }
         txn.commit().await.map_err(db_err("committing pinned related articles"))?;
         self.changed().await;
@@ -813,11 +798,7 @@ impl NewsroomStore for Store {
                 "the category is in use by {articles} articles and {children} sub-sections; move them first"
             )));
         }
-        let deleted =
-            category::Entity::delete_by_id(id.0).exec(&txn).await.map_err(db_err("deleting a category"))?;
-        if deleted.rows_affected == 0 {
-            return Err(Error::not_found("category", id.to_string()));
-        }
+        category::Entity::delete_by_id(id.0).exec(&txn).await.map_err(db_err("deleting a category"))?;
         txn.commit().await.map_err(db_err("committing a category deletion"))?;
         self.changed().await;
         Ok(())

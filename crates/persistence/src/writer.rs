@@ -16,7 +16,7 @@ use sea_orm::{
 use crate::{
     Store,
     entity::{article, article_author, article_change, article_tag, author, category, tag},
-    mapping::{self, db_err, stored_time},
+    mapping::{self, db_err, reference_err, stored_time},
     search::{Existing, IndexEntry, IndexText},
 };
 
@@ -245,16 +245,11 @@ impl Store {
             parent_id: Set(new.parent.map(|p| p.0)),
             created_at: Set(stored_time(Utc::now())),
         };
-        let stored =
-            category::Entity::insert(model).exec_with_returning(&self.writer).await.map_err(|err| {
-                match err.sql_err() {
-                    // The parent was deleted after the caller looked it up.
-                    Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
-                        bantin_domain::Error::invalid("parent", "names a category that does not exist")
-                    }
-                    _ => db_err("storing a category")(err),
-                }
-            })?;
+        let stored = category::Entity::insert(model)
+            .exec_with_returning(&self.writer)
+            .await
+            // The parent may have been deleted after the caller looked it up.
+            .map_err(reference_err("parent", "a category", "storing a category"))?;
         self.changed().await;
         Ok(mapping::category(stored))
     }
