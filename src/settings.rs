@@ -5,7 +5,8 @@
 use std::{net::SocketAddr, time::Duration};
 
 use bantin_api::{
-    ApiConfig, GraphqlLimits, TokenLifetimes, graphql::shape::ShapeLimits, rate_limit::RateLimitSettings,
+    ApiConfig, GraphqlLimits, TokenLifetimes, cors::AllowedOrigins, graphql::shape::ShapeLimits,
+    rate_limit::RateLimitSettings,
 };
 use chrono::TimeDelta;
 
@@ -102,6 +103,12 @@ pub struct HttpSettings {
     /// connections open otherwise).
     #[arg(long, env = "BANTIN_CLIENT_TIMEOUT", default_value_t = 10)]
     pub client_timeout_secs: u64,
+
+    /// Browser origins whose pages may call the API (CORS): `*` for any (the only credential is a
+    /// bearer token, so no page can act for a reader whose token it lacks), a comma-separated list
+    /// such as `https://news.example.com,http://localhost:3000`, or `none`.
+    #[arg(long, env = "BANTIN_CORS_ORIGINS", default_value = "*")]
+    pub cors_origins: AllowedOrigins,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -417,6 +424,7 @@ impl ServeSettings {
             },
             purge_url: self.cache.purge_url.clone(),
             rate_limits: self.rate_limits.settings(),
+            cors_origins: self.http.cors_origins.clone(),
         }
     }
 }
@@ -425,6 +433,7 @@ impl ServeSettings {
 mod tests {
     use std::time::Duration;
 
+    use bantin_api::cors::AllowedOrigins;
     use clap::Parser;
 
     use crate::cli::Cli;
@@ -443,5 +452,25 @@ mod tests {
         let options = cli.database.store_options();
         assert_eq!(options.sqlite_busy_timeout, Duration::from_secs(60));
         assert_eq!(options.acquire_timeout, Duration::from_secs(7));
+    }
+
+    #[test]
+    fn cross_origin_pages_are_let_in_by_default_and_a_wrong_origin_is_refused_at_start() {
+        let serve = |args: &[&str]| {
+            Cli::try_parse_from(["bantin", "serve"].iter().chain(args)).map(|cli| match cli.command {
+                crate::cli::Command::Serve(settings) => settings.api_config().cors_origins,
+                other => panic!("parsed {other:?}"),
+            })
+        };
+        assert_eq!(serve(&[]).expect("defaults"), AllowedOrigins::Any);
+        assert_eq!(
+            serve(&["--cors-origins", "https://news.example.com"]).expect("one origin"),
+            AllowedOrigins::Only(vec!["https://news.example.com".into()])
+        );
+        let refused = serve(&["--cors-origins", "news.example.com"]).expect_err("no scheme").to_string();
+        assert!(
+            refused.contains("--cors-origins") && refused.contains("https://news.example.com"),
+            "{refused}"
+        );
     }
 }

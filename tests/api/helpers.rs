@@ -11,6 +11,7 @@ use bantin::{
         ServeSettings, TokenSettings,
     },
 };
+use bantin_api::cors::AllowedOrigins;
 use bantin_domain::{
     ArticleContent, ArticleId, ArticleStatus, AuthorId, Block, Body, CategoryId, CoverImage, NewArticle,
     NewAuthor, NewCategory, NewTag, Slug, Span, TagId, slugify,
@@ -135,6 +136,7 @@ pub fn serve_settings() -> ServeSettings {
             max_body_bytes: 256 * 1024,
             max_body_bytes_authenticated: 2 * 1024 * 1024,
             client_timeout_secs: 10,
+            cors_origins: AllowedOrigins::Any,
         },
         graphql: graphql_settings(),
         publication: PublicationSettings {

@@ -8,6 +8,7 @@ mod auth;
 mod caching;
 mod changes;
 mod cli;
+mod cors;
 mod durability;
 mod editorial;
 mod feeds;

@@ -33,6 +33,8 @@ pub mod code {
     pub const UNSUPPORTED_ENCODING: &str = "UNSUPPORTED_ENCODING";
     pub const RATE_LIMITED: &str = "RATE_LIMITED";
     pub const HEADERS_TOO_LARGE: &str = "HEADERS_TOO_LARGE";
+    /// A browser preflight from a page whose origin is not in `BANTIN_CORS_ORIGINS`.
+    pub const ORIGIN_NOT_ALLOWED: &str = "ORIGIN_NOT_ALLOWED";
     /// GraphQL: the document is over a shape limit (aliases, root fields).
     pub const QUERY_LIMIT: &str = "QUERY_LIMIT";
     /// GraphQL: the document does not parse, or does not fit the schema (Apollo's codes).

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod caller;
+pub mod cors;
 pub mod error;
 pub mod feeds;
 pub mod graphql;
@@ -37,6 +38,9 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 web::scope("")
                     .wrap(actix_web::middleware::from_fn(http_cache::layer))
                     .wrap(actix_web::middleware::from_fn(rate_limit::layer))
+                    // Outermost: preflights are answered before rate limits count them, and
+                    // refusals and errors carry the headers a page needs to read them.
+                    .wrap(actix_web::middleware::from_fn(cors::layer))
                     .configure(health::configure)
                     .configure(graphql::configure)
                     .configure(rest::configure)

@@ -73,6 +73,8 @@ pub struct ApiConfig {
     /// Where to POST the surrogate keys a change made stale ([`crate::purge`]).
     pub purge_url: Option<String>,
     pub rate_limits: crate::rate_limit::RateLimitSettings,
+    /// Browser origins whose pages may call the API ([`crate::cors`]).
+    pub cors_origins: crate::cors::AllowedOrigins,
 }
 
 /// How long each kind of credential lasts.
