@@ -436,3 +436,39 @@ async fn the_purge_hook_names_the_article_its_lists_and_taxonomy_changes_purge_e
     .await;
     assert_eq!(next_purge(&received).await, vec!["content".to_owned()]);
 }
+
+#[actix_web::test]
+async fn every_get_answers_head_with_the_same_headers_and_no_body() {
+    let app = spawn_app().await;
+    Newsroom::new(&app.store).await.write(vec![Story::published("Tin để hỏi bằng HEAD", "thoi-su", 5)]).await;
+    let url = |path: &str| format!("{}{path}", app.address);
+    let graphql = app.client.get(url("/graphql")).query(&[("query", LATEST)]).expect("query string");
+    let urls = [
+        "/api/v1/articles/tin-de-hoi-bang-head",
+        "/api/v1/latest?limit=5",
+        "/feeds/latest.rss",
+        "/sitemap-news.xml",
+        "/healthz",
+    ]
+    .map(url);
+    for target in urls.iter().cloned().chain([graphql.get_uri().to_string()]) {
+        // HEAD first: what it leaves in the response cache must still give GET its body.
+        let head = fetch(app.client.head(&target), None).await;
+        let get = fetch(app.client.get(&target), None).await;
+        assert_eq!((head.status, get.status), (StatusCode::OK, StatusCode::OK), "{target}: {}", get.text);
+        assert!(head.bytes.is_empty() && !get.bytes.is_empty(), "{target}");
+        assert_eq!(head.header("content-length"), get.bytes.len().to_string(), "{target}");
+        for name in ["content-type", "etag", "cache-control"] {
+            assert_eq!(head.header(name), get.header(name), "{target}: {name}");
+        }
+        if !get.header("etag").is_empty() {
+            let revalidation = app.client.head(&target).insert_header(("If-None-Match", get.header("etag")));
+            assert_eq!(fetch(revalidation, None).await.status, StatusCode::NOT_MODIFIED, "{target}");
+        }
+    }
+    for path in ["/api/v1/articles/no-such-article", "/no/such/path"] {
+        let head = fetch(app.client.head(url(path)), None).await;
+        assert_eq!(head.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(head.bytes.is_empty(), "{path}");
+    }
+}

@@ -11,6 +11,7 @@ pub mod cors;
 pub mod error;
 pub mod feeds;
 pub mod graphql;
+mod head;
 mod health;
 pub mod http_cache;
 mod lookup;
@@ -38,6 +39,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
                 web::scope("")
                     .wrap(actix_web::middleware::from_fn(http_cache::layer))
                     .wrap(actix_web::middleware::from_fn(rate_limit::layer))
+                    .wrap(actix_web::middleware::from_fn(head::layer))
                     // Outermost: preflights are answered before rate limits count them, and
                     // refusals and errors carry the headers a page needs to read them.
                     .wrap(actix_web::middleware::from_fn(cors::layer))
