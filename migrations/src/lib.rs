@@ -22,6 +22,7 @@ mod m20261129_000009_sqlite_article_body_last;
 mod m20261129_000010_create_deferred_indexes;
 mod m20261129_000011_postgres_lz4_compression;
 mod m20261129_000012_create_postgres_deferred_indexes;
+mod m20261130_000013_create_former_slugs;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_create_deferred_indexes::Migration),
             Box::new(m20261129_000011_postgres_lz4_compression::Migration),
             Box::new(m20261129_000012_create_postgres_deferred_indexes::Migration),
+            Box::new(m20261130_000013_create_former_slugs::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod cors;
 mod durability;
 mod editorial;
 mod feeds;
+mod former_slugs;
 mod graphql;
 mod hardening;
 mod helpers;

@@ -22,6 +22,8 @@ use serde::Serialize;
 pub mod code {
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     pub const NOT_FOUND: &str = "NOT_FOUND";
+    /// 301: a former slug; `Location` names the content's URL now.
+    pub const MOVED: &str = "MOVED";
     pub const CONFLICT: &str = "CONFLICT";
     pub const SLUG_TAKEN: &str = "SLUG_TAKEN";
     pub const FORBIDDEN: &str = "FORBIDDEN";
@@ -56,11 +58,26 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Where the content is now, for a 301 (`Location`).
+    pub location: Option<String>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into() }
+        ApiError { status, code, message: message.into(), location: None }
+    }
+
+    /// 301 to `location` (a path, with its query string): the slug asked for named this content
+    /// before an edit or a merge changed it. Clients that follow redirects get the content; the
+    /// body says where it went for those that do not.
+    pub fn moved(what: &str, location: String) -> ApiError {
+        let message = format!("this {what} is now at {location}");
+        ApiError {
+            status: StatusCode::MOVED_PERMANENTLY,
+            code: code::MOVED,
+            message,
+            location: Some(location),
+        }
     }
 
     pub fn bad_request(message: impl Into<String>) -> ApiError {
@@ -96,6 +113,9 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status);
+        if let Some(location) = &self.location {
+            response.insert_header((header::LOCATION, location.as_str()));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             // Only UNAUTHENTICATED means no credential was sent; every other 401 refused a token.
             response.insert_header(bearer_challenge(self.code != code::UNAUTHENTICATED));

@@ -28,7 +28,12 @@ pub(crate) async fn resolve_filter(
         filter.category = Some(category.id);
     }
     if let Some((slug, param)) = slugs.tag {
-        let tag = content.tag_by_slug(slug).await?.ok_or_else(|| unknown(param, "tag", slug))?;
+        let tag = match content.tag_by_slug(slug).await? {
+            Some(tag) => Some(tag),
+            // A tag merged into another: its articles are the target's now.
+            None => content.tag_by_former_slug(slug).await?,
+        };
+        let tag = tag.ok_or_else(|| unknown(param, "tag", slug))?;
         filter.tag = Some(tag.id);
     }
     if let Some((slug, param)) = slugs.author {

@@ -62,6 +62,10 @@ pub trait ContentReader: Send + Sync {
 
     async fn article_by_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>>;
 
+    /// The article that had `slug` before an edit changed it, under its slug now, if visible.
+    /// Asked only when no article has the slug: a slug in use always names its live owner.
+    async fn article_by_former_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>>;
+
     async fn articles(
         &self,
         filter: &ArticleFilter,
@@ -131,6 +135,10 @@ pub trait ContentReader: Send + Sync {
     /// All tags by name.
     async fn tags(&self) -> Result<Vec<Tag>>;
     async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>>;
+
+    /// The tag a tag with `slug` was merged into (through every later merge). Asked only when no
+    /// tag has the slug.
+    async fn tag_by_former_slug(&self, slug: &str) -> Result<Option<Tag>>;
 
     /// All authors by name.
     async fn authors(&self) -> Result<Vec<Author>>;

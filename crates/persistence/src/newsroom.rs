@@ -14,18 +14,54 @@ use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
-    sea_query::Expr,
+    sea_query::{Expr, OnConflict},
 };
 use serde::{Deserialize, Serialize};
 
 use crate::{
     Store,
     entity::{
-        article, article_author, article_revision, article_tag, author, category, partner_token,
-        refresh_token, related_pin, tag, user,
+        article, article_author, article_former_slug, article_revision, article_tag, author, category,
+        partner_token, refresh_token, related_pin, tag, tag_former_slug, user,
     },
     mapping::{self, db_err, reference_err, stored_time},
 };
+
+/// Keeps links to an article working after its slug changes from `old` to `new`: `old` becomes a
+/// former slug of article `id`, and `new`, now in use, stops being anyone's former slug (a live
+/// slug always names its live owner; a former one given to a new article leads there from now).
+async fn move_article_slug(
+    txn: &DatabaseTransaction,
+    id: i64,
+    old: Option<&str>,
+    new: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    article_former_slug::Entity::delete_by_id(new.to_owned())
+        .exec(txn)
+        .await
+        .map_err(db_err("claiming a former article slug"))?;
+    if let Some(old) = old.filter(|old| *old != new) {
+        let former = article_former_slug::ActiveModel {
+            slug: Set(old.to_owned()),
+            article_id: Set(id),
+            replaced_at: Set(now),
+        };
+        article_former_slug::Entity::insert(former)
+            .on_conflict(
+                OnConflict::column(article_former_slug::Column::Slug)
+                    .update_columns([
+                        article_former_slug::Column::ArticleId,
+                        article_former_slug::Column::ReplacedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await
+            .map_err(db_err("keeping a former article slug"))?;
+    }
+    Ok(())
+}
 
 /// How many numbered variants of a generated slug we try before giving up.
 const SLUG_SUFFIX_ATTEMPTS: u32 = 1_000;
@@ -596,6 +632,7 @@ impl NewsroomStore for Store {
             _ => reference_err("category", "a category", "storing an article")(err),
         })?;
         write_links(&txn, model.id, &content, None).await?;
+        move_article_slug(&txn, model.id, None, &content.slug, now).await?;
         index(&txn, model.id, &content).await?;
         crate::writer::log_changes(&txn, &[model.id], now).await?;
         store_revision(&txn, &model, &content, &["created".to_owned()], by).await?;
@@ -710,6 +747,9 @@ impl NewsroomStore for Store {
         }
         if links_changed || publication_moved {
             write_links(&txn, model.id, &content, published_at).await?;
+        }
+        if content.slug != model.slug {
+            move_article_slug(&txn, model.id, Some(&model.slug), &content.slug, now).await?;
         }
         if content_changed {
             index(&txn, model.id, &content).await?;
@@ -840,9 +880,9 @@ impl NewsroomStore for Store {
         let Some(target) = locked.iter().find(|tag| tag.id == into.0).cloned() else {
             return Err(Error::not_found("tag", into.to_string()));
         };
-        if !locked.iter().any(|tag| tag.id == from.0) {
+        let Some(merged) = locked.iter().find(|tag| tag.id == from.0).cloned() else {
             return Err(Error::not_found("tag", from.to_string()));
-        }
+        };
         // Articles that already carry both keep their `into` link; the rest move over.
         let both: Vec<i64> = article_tag::Entity::find()
             .select_only()
@@ -864,6 +904,27 @@ impl NewsroomStore for Store {
             .exec(&txn)
             .await
             .map_err(db_err("moving tag links"))?;
+        // Links to the merged tag (and to tags merged into it before) lead to the target from now.
+        tag_former_slug::Entity::update_many()
+            .col_expr(tag_former_slug::Column::TagId, Expr::value(into.0))
+            .filter(tag_former_slug::Column::TagId.eq(from.0))
+            .exec(&txn)
+            .await
+            .map_err(db_err("moving former tag slugs"))?;
+        let former = tag_former_slug::ActiveModel {
+            slug: Set(merged.slug),
+            tag_id: Set(into.0),
+            replaced_at: Set(now()),
+        };
+        tag_former_slug::Entity::insert(former)
+            .on_conflict(
+                OnConflict::column(tag_former_slug::Column::Slug)
+                    .update_columns([tag_former_slug::Column::TagId, tag_former_slug::Column::ReplacedAt])
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await
+            .map_err(db_err("keeping a merged tag's slug"))?;
         tag::Entity::delete_by_id(from.0).exec(&txn).await.map_err(db_err("deleting a merged tag"))?;
         txn.commit().await.map_err(db_err("committing a tag merge"))?;
         self.changed().await;

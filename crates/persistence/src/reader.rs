@@ -15,7 +15,9 @@ use sea_orm::{
 
 use crate::{
     Store,
-    entity::{article, article_author, article_tag, author, category, tag},
+    entity::{
+        article, article_author, article_former_slug, article_tag, author, category, tag, tag_former_slug,
+    },
     mapping::{self, ArticleRow, db_err, stored_time},
 };
 
@@ -289,6 +291,23 @@ impl ContentReader for Store {
             .transpose()
     }
 
+    async fn article_by_former_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
+        let former = article_former_slug::Entity::find_by_id(slug.to_owned())
+            .one(&self.reader)
+            .await
+            .map_err(db_err("loading a former article slug"))?;
+        let Some(former) = former else { return Ok(None) };
+        let query = article::Entity::find()
+            .filter(visible(visibility))
+            .filter(article::Column::Id.eq(former.article_id));
+        ArticleRow::select(query)
+            .one(&self.reader)
+            .await
+            .map_err(db_err("loading an article by a former slug"))?
+            .map(mapping::article)
+            .transpose()
+    }
+
     async fn articles(
         &self,
         filter: &ArticleFilter,
@@ -499,6 +518,19 @@ impl ContentReader for Store {
     async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>> {
         let row = tag::Entity::find()
             .filter(tag::Column::Slug.eq(slug))
+            .one(&self.reader)
+            .await
+            .map_err(db_err("loading a tag"))?;
+        Ok(row.map(mapping::tag))
+    }
+
+    async fn tag_by_former_slug(&self, slug: &str) -> Result<Option<Tag>> {
+        let former = tag_former_slug::Entity::find_by_id(slug.to_owned())
+            .one(&self.reader)
+            .await
+            .map_err(db_err("loading a former tag slug"))?;
+        let Some(former) = former else { return Ok(None) };
+        let row = tag::Entity::find_by_id(former.tag_id)
             .one(&self.reader)
             .await
             .map_err(db_err("loading a tag"))?;

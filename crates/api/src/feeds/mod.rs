@@ -126,7 +126,12 @@ async fn by_taxonomy(
             (ArticleFilter { category: Some(category.id), ..ArticleFilter::default() }, category.name)
         }
         "tag" => {
-            let tag = content.tag_by_slug(slug).await?.ok_or_else(missing)?;
+            let Some(tag) = content.tag_by_slug(slug).await? else {
+                // A tag merged into another: its feed moved with it (feed readers follow a 301).
+                let target = content.tag_by_former_slug(slug).await?.ok_or_else(missing)?;
+                let moved = format!("{}.{extension}", target.slug);
+                return Err(ApiError::moved("feed", crate::rest::moved_to(&request, &file, &moved)));
+            };
             (ArticleFilter { tag: Some(tag.id), ..ArticleFilter::default() }, tag.name)
         }
         "author" => {

@@ -602,7 +602,8 @@ impl NewsroomMutation {
     }
 
     /// Changes content. `revision` is the one you read; if someone saved since, this fails with
-    /// `CONFLICT` (and `extensions.currentRevision`) and changes nothing.
+    /// `CONFLICT` (and `extensions.currentRevision`) and changes nothing. A new `slug` keeps the
+    /// old one working: it finds the article (GraphQL) or redirects to it (REST, 301).
     async fn update_article(
         &self,
         ctx: &Context<'_>,
@@ -781,7 +782,8 @@ impl NewsroomMutation {
         Ok(TagObject(tag))
     }
 
-    /// Moves every article tagged `from` to `into` and deletes `from`.
+    /// Moves every article tagged `from` to `into` and deletes `from`. Links to `from` keep
+    /// working: `tag(slug:)`, the `tag` filter and its feeds lead to `into` from now.
     async fn merge_tags(&self, ctx: &Context<'_>, from: String, into: String) -> Result<TagObject> {
         admin_only(ctx, Action::ManageTaxonomy)?;
         let state = state(ctx)?;

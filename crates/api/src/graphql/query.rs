@@ -34,8 +34,10 @@ fn state<'a>(ctx: &Context<'a>) -> Result<&'a AppState> {
 
 #[Object]
 impl ContentQuery {
-    /// One published article by slug; `null` when there is none. With `preview: true`, editors,
-    /// the article's writer and holders of its preview link also get it in any status.
+    /// One published article by slug; `null` when there is none. A slug the article had before an
+    /// edit changed it also finds it: compare the answer's `slug` and redirect to its URL. With
+    /// `preview: true`, editors, the article's writer and holders of its preview link also get it
+    /// in any status (by its slug now).
     async fn article(
         &self,
         ctx: &Context<'_>,
@@ -48,7 +50,15 @@ impl ContentQuery {
             let any = state.newsroom.article_by_slug_any_status(&slug).await.map_err(graphql_error)?;
             any.filter(|a| a.is_public_at(chrono::Utc::now()) || caller.may_preview(a.id, a.created_by))
         } else {
-            state.content.article_by_slug(&slug, Visibility::public_now()).await.map_err(graphql_error)?
+            let visibility = Visibility::public_now();
+            match state.content.article_by_slug(&slug, visibility).await.map_err(graphql_error)? {
+                Some(article) => Some(article),
+                // A slug it had before an edit: the article under its slug now (its `slug` field
+                // tells a frontend to redirect).
+                None => {
+                    state.content.article_by_former_slug(&slug, visibility).await.map_err(graphql_error)?
+                }
+            }
         };
         if let Some(article) = &found {
             super::note_shown(ctx, Vec::new(), std::slice::from_ref(article));
@@ -123,8 +133,16 @@ impl ContentQuery {
         Ok(state(ctx)?.content.tags().await.map_err(graphql_error)?.into_iter().map(TagObject).collect())
     }
 
+    /// One tag by slug; `null` when there is none. The slug of a tag merged into another finds
+    /// the one it was merged into: compare the answer's `slug` and redirect.
     async fn tag(&self, ctx: &Context<'_>, slug: String) -> Result<Option<TagObject>> {
-        Ok(state(ctx)?.content.tag_by_slug(&slug).await.map_err(graphql_error)?.map(TagObject))
+        let content = &state(ctx)?.content;
+        let tag = match content.tag_by_slug(&slug).await.map_err(graphql_error)? {
+            Some(tag) => Some(tag),
+            // A tag merged into another: the target (its `slug` field tells a frontend to redirect).
+            None => content.tag_by_former_slug(&slug).await.map_err(graphql_error)?,
+        };
+        Ok(tag.map(TagObject))
     }
 
     /// Every author, by name.

@@ -5,7 +5,7 @@
 
 mod wire;
 
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use bantin_domain::{Article, ArticleFilter, ContentReader, Error, PageRequest, Result, Visibility};
 use serde::Deserialize;
 
@@ -235,12 +235,28 @@ async fn search(
     }))
 }
 
-async fn public_article(state: &AppState, slug: &str) -> Result<Article, ApiError> {
-    state
-        .content
-        .article_by_slug(slug, Visibility::public_now())
-        .await?
-        .ok_or_else(|| ApiError::from(Error::not_found("article", slug)))
+/// The public article with `slug`. A slug an article had before an edit changed it answers 301
+/// to the same request under its slug now, so links shared before keep working.
+async fn public_article(state: &AppState, request: &HttpRequest, slug: &str) -> Result<Article, ApiError> {
+    let visibility = Visibility::public_now();
+    if let Some(article) = state.content.article_by_slug(slug, visibility).await? {
+        return Ok(article);
+    }
+    match state.content.article_by_former_slug(slug, visibility).await? {
+        Some(article) => Err(ApiError::moved("article", moved_to(request, slug, &article.slug))),
+        None => Err(ApiError::from(Error::not_found("article", slug))),
+    }
+}
+
+/// `request`'s path and query with the path segment `old` replaced by `new`.
+pub(crate) fn moved_to(request: &HttpRequest, old: &str, new: &str) -> String {
+    let path = request.path().split('/').map(|segment| if segment == old { new } else { segment });
+    let mut location = path.collect::<Vec<_>>().join("/");
+    if !request.query_string().is_empty() {
+        location.push('?');
+        location.push_str(request.query_string());
+    }
+    location
 }
 
 /// Full articles (teaser, body and bookkeeping), relations loaded in batches.
@@ -266,10 +282,11 @@ async fn details(state: &AppState, articles: Vec<Article>) -> Result<Vec<Article
 
 async fn article(
     state: web::Data<AppState>,
+    request: HttpRequest,
     slug: web::Path<String>,
     _: web::Query<NoParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let article = public_article(&state, &slug).await?;
+    let article = public_article(&state, &request, &slug).await?;
     let keys = surrogate_keys(&[], [&article]);
     let detail = details(&state, vec![article]).await?.pop().ok_or_else(|| {
         ApiError::from(Error::Unexpected("an article vanished while its relations loaded".to_owned()))
@@ -318,7 +335,7 @@ fn decode_since(value: &str) -> Result<(i64, chrono::DateTime<chrono::Utc>)> {
 /// copy makes the copy converge. Needs a partner token with `api:read`.
 async fn changes(
     state: web::Data<AppState>,
-    request: actix_web::HttpRequest,
+    request: HttpRequest,
     params: web::Query<ChangesParams>,
 ) -> Result<HttpResponse, ApiError> {
     use actix_web::HttpMessage;
@@ -385,11 +402,12 @@ async fn changes(
 
 async fn related(
     state: web::Data<AppState>,
+    request: HttpRequest,
     slug: web::Path<String>,
     params: web::Query<RelatedParams>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = crate::related::limit(int_param(params.limit.as_deref(), "limit")?, "limit")?;
-    let article = public_article(&state, &slug).await?;
+    let article = public_article(&state, &request, &slug).await?;
     let related = crate::related::public(&state, &article, limit).await?;
     let keys = surrogate_keys(&["related".to_owned()], related.iter().chain([&article]));
     let items = teasers(&state, related).await?;

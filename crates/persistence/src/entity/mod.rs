@@ -4,6 +4,7 @@
 pub mod article;
 pub mod article_author;
 pub mod article_change;
+pub mod article_former_slug;
 pub mod article_revision;
 pub mod article_tag;
 pub mod author;
@@ -12,4 +13,5 @@ pub mod partner_token;
 pub mod refresh_token;
 pub mod related_pin;
 pub mod tag;
+pub mod tag_former_slug;
 pub mod user;
