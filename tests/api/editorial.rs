@@ -500,6 +500,39 @@ async fn restoring_a_revision_keeps_what_still_exists_of_taxonomy_deleted_since(
     assert!(!public.to_string().contains("tam-thoi"), "the deleted tag stays deleted: {public}");
 }
 
+#[actix_web::test]
+async fn restoring_a_revision_gives_it_the_tags_its_tags_were_merged_into_since() {
+    let desk = desk().await;
+    let app = &desk.app;
+    let created = app
+        .query_as(
+            &desk.editor,
+            crate::helpers::CREATE,
+            json!({ "input": { "title": "Tin gộp thẻ", "category": "thoi-su",
+                "tags": ["thanh-hoa", "bac-giang", "du-lich"] } }),
+        )
+        .await;
+    let id = created["createArticle"]["id"].as_str().expect("id").to_owned();
+    app.query_as(&desk.editor, UPDATE, json!({ "id": id, "r": 1, "input": { "tags": ["du-lich"] } })).await;
+    // thanh-hoa goes into bac-giang, and then bac-giang into lao: revision 1 names two gone tags.
+    let merge = "mutation($from: String!, $into: String!) { mergeTags(from: $from, into: $into) { slug } }";
+    app.query_as(&desk.admin, merge, json!({ "from": "thanh-hoa", "into": "bac-giang" })).await;
+    app.query_as(&desk.admin, merge, json!({ "from": "bac-giang", "into": "lao" })).await;
+
+    let data = app
+        .query_as(
+            &desk.editor,
+            "mutation($id: ID!) { restoreRevision(id: $id, revision: 2, toRevision: 1) { tags { slug } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        data["restoreRevision"]["tags"],
+        json!([{ "slug": "lao" }, { "slug": "du-lich" }]),
+        "both merged tags come back as the one they ended in, once, in the revision's order"
+    );
+}
+
 /// Runs `mutation` as the desk's editor while another connection holds a transaction that tags
 /// article `article_id` with the tag `tag` (an editor's save in flight), committed half a second
 /// in; returns the mutation's response.

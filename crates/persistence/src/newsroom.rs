@@ -204,15 +204,29 @@ async fn write_links(
     Ok(())
 }
 
-/// Leaves out of a revision's content the tags and authors deleted (or merged away) since it was
-/// saved, and gives it the article's `current` section if its own was deleted: a revision keeps
-/// the ids it was saved with, and restoring one must not fail for good because the newsroom has
-/// tidied its taxonomy since.
+/// Gives a revision's content the tags that tags merged since it was saved went into, leaves out
+/// the tags and authors deleted since, and gives it the article's `current` section if its own
+/// was deleted: a revision keeps the ids it was saved with, and restoring one must not fail for
+/// good because the newsroom has tidied its taxonomy since.
 async fn keep_existing_taxonomy(
     txn: &DatabaseTransaction,
     content: &mut ArticleContent,
     current: CategoryId,
 ) -> Result<()> {
+    let merged: Vec<(i64, i64)> = tag_former_slug::Entity::find()
+        .select_only()
+        .columns([tag_former_slug::Column::MergedTagId, tag_former_slug::Column::TagId])
+        .filter(tag_former_slug::Column::MergedTagId.is_in(content.tag_ids.iter().map(|id| id.0)))
+        .into_tuple()
+        .all(txn)
+        .await
+        .map_err(db_err("finding where merged tags went"))?;
+    let mut seen = std::collections::HashSet::new();
+    content.tag_ids = std::mem::take(&mut content.tag_ids)
+        .into_iter()
+        .map(|id| merged.iter().find(|(from, _)| *from == id.0).map_or(id, |(_, into)| TagId(*into)))
+        .filter(|id| seen.insert(*id))
+        .collect();
     let tags =
         existing_ids::<tag::Entity>(txn, tag::Column::Id, content.tag_ids.iter().map(|id| id.0)).await?;
     content.tag_ids.retain(|id| tags.contains(&id.0));
@@ -914,12 +928,17 @@ impl NewsroomStore for Store {
         let former = tag_former_slug::ActiveModel {
             slug: Set(merged.slug),
             tag_id: Set(into.0),
+            merged_tag_id: Set(from.0),
             replaced_at: Set(now()),
         };
         tag_former_slug::Entity::insert(former)
             .on_conflict(
                 OnConflict::column(tag_former_slug::Column::Slug)
-                    .update_columns([tag_former_slug::Column::TagId, tag_former_slug::Column::ReplacedAt])
+                    .update_columns([
+                        tag_former_slug::Column::TagId,
+                        tag_former_slug::Column::MergedTagId,
+                        tag_former_slug::Column::ReplacedAt,
+                    ])
                     .to_owned(),
             )
             .exec_without_returning(&txn)

@@ -650,8 +650,9 @@ impl NewsroomMutation {
         lifecycle(ctx, id, revision, Action::DeleteArticle, ArticleChange::Delete).await.map(|_| true)
     }
 
-    /// Puts the content of revision `to_revision` back, as a new revision. Tags and authors deleted
-    /// since are left out; if its section was deleted, the article keeps its current one.
+    /// Puts the content of revision `to_revision` back, as a new revision. Tags merged since come
+    /// back as the tag they were merged into; tags and authors deleted since are left out; if its
+    /// section was deleted, the article keeps its current one.
     async fn restore_revision(
         &self,
         ctx: &Context<'_>,

@@ -7,6 +7,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub slug: String,
     pub tag_id: i64,
+    /// The id the merged tag had: revisions saved before the merge name it.
+    pub merged_tag_id: i64,
     pub replaced_at: DateTimeUtc,
 }
 
