@@ -76,6 +76,28 @@ async fn an_article_keeps_answering_at_the_slugs_it_had_before() {
     let (status, body, _) = get_unfollowed(app, &format!("/api/v1/articles/{first}")).await;
     assert_eq!((status, body["title"].as_str()), (StatusCode::OK, Some("Bài khác")), "{body}");
 
+    // A slug that spells a word of the path is replaced where the slug is, and only there.
+    let data = app
+        .query_as(
+            &desk.editor,
+            "mutation($input: CreateArticleInput!) { createArticle(input: $input) { id revision } }",
+            json!({ "input": { "title": "Tin liên quan", "slug": "related", "category": "thoi-su", "sapo": "Sapo." } }),
+        )
+        .await;
+    let id = data["createArticle"]["id"].as_str().expect("id").to_owned();
+    let revision = data["createArticle"]["revision"].as_i64().expect("revision");
+    let (_, body) = lifecycle(app, &desk.editor, "publishArticle", &id, revision).await;
+    rename(
+        &desk,
+        &id,
+        body["data"]["publishArticle"]["revision"].as_i64().expect("revision"),
+        "tin-lien-quan",
+    )
+    .await;
+    let (status, _, location) = get_unfollowed(app, "/api/v1/articles/related/related?limit=1").await;
+    assert_eq!(status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(location.as_deref(), Some("/api/v1/articles/tin-lien-quan/related?limit=1"));
+
     // Renaming a draft leaks nothing: its old slug is as unknown as any other.
     let (draft, revision, draft_slug) = create_draft(app, &desk.writer, "Bản nháp chưa đăng").await;
     let data = app

@@ -27,42 +27,6 @@ use crate::{
     mapping::{self, db_err, reference_err, stored_time},
 };
 
-/// Keeps links to an article working after its slug changes from `old` to `new`: `old` becomes a
-/// former slug of article `id`, and `new`, now in use, stops being anyone's former slug (a live
-/// slug always names its live owner; a former one given to a new article leads there from now).
-async fn move_article_slug(
-    txn: &DatabaseTransaction,
-    id: i64,
-    old: Option<&str>,
-    new: &str,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    article_former_slug::Entity::delete_by_id(new.to_owned())
-        .exec(txn)
-        .await
-        .map_err(db_err("claiming a former article slug"))?;
-    if let Some(old) = old.filter(|old| *old != new) {
-        let former = article_former_slug::ActiveModel {
-            slug: Set(old.to_owned()),
-            article_id: Set(id),
-            replaced_at: Set(now),
-        };
-        article_former_slug::Entity::insert(former)
-            .on_conflict(
-                OnConflict::column(article_former_slug::Column::Slug)
-                    .update_columns([
-                        article_former_slug::Column::ArticleId,
-                        article_former_slug::Column::ReplacedAt,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await
-            .map_err(db_err("keeping a former article slug"))?;
-    }
-    Ok(())
-}
-
 /// How many numbered variants of a generated slug we try before giving up.
 const SLUG_SUFFIX_ATTEMPTS: u32 = 1_000;
 
@@ -135,6 +99,42 @@ async fn free_slug(
         }
     }
     Err(Error::SlugTaken(slug.to_owned()))
+}
+
+/// Keeps links to an article working after its slug changes from `old` to `new`: `old` becomes a
+/// former slug of article `id`, and `new`, now in use, stops being anyone's former slug (a live
+/// slug always names its live owner; a former one given to a new article leads there from now).
+async fn move_article_slug(
+    txn: &DatabaseTransaction,
+    id: i64,
+    old: Option<&str>,
+    new: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    article_former_slug::Entity::delete_by_id(new.to_owned())
+        .exec(txn)
+        .await
+        .map_err(db_err("claiming a former article slug"))?;
+    if let Some(old) = old.filter(|old| *old != new) {
+        let former = article_former_slug::ActiveModel {
+            slug: Set(old.to_owned()),
+            article_id: Set(id),
+            replaced_at: Set(now),
+        };
+        article_former_slug::Entity::insert(former)
+            .on_conflict(
+                OnConflict::column(article_former_slug::Column::Slug)
+                    .update_columns([
+                        article_former_slug::Column::ArticleId,
+                        article_former_slug::Column::ReplacedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await
+            .map_err(db_err("keeping a former article slug"))?;
+    }
+    Ok(())
 }
 
 /// Replaces an article's bylines and tags, carrying its publication time into the link tables.

@@ -50,15 +50,9 @@ impl ContentQuery {
             let any = state.newsroom.article_by_slug_any_status(&slug).await.map_err(graphql_error)?;
             any.filter(|a| a.is_public_at(chrono::Utc::now()) || caller.may_preview(a.id, a.created_by))
         } else {
-            let visibility = Visibility::public_now();
-            match state.content.article_by_slug(&slug, visibility).await.map_err(graphql_error)? {
-                Some(article) => Some(article),
-                // A slug it had before an edit: the article under its slug now (its `slug` field
-                // tells a frontend to redirect).
-                None => {
-                    state.content.article_by_former_slug(&slug, visibility).await.map_err(graphql_error)?
-                }
-            }
+            crate::lookup::article_by_slug_or_former(state.content.as_ref(), &slug, Visibility::public_now())
+                .await
+                .map_err(graphql_error)?
         };
         if let Some(article) = &found {
             super::note_shown(ctx, Vec::new(), std::slice::from_ref(article));
@@ -136,12 +130,8 @@ impl ContentQuery {
     /// One tag by slug; `null` when there is none. The slug of a tag merged into another finds
     /// the one it was merged into: compare the answer's `slug` and redirect.
     async fn tag(&self, ctx: &Context<'_>, slug: String) -> Result<Option<TagObject>> {
-        let content = &state(ctx)?.content;
-        let tag = match content.tag_by_slug(&slug).await.map_err(graphql_error)? {
-            Some(tag) => Some(tag),
-            // A tag merged into another: the target (its `slug` field tells a frontend to redirect).
-            None => content.tag_by_former_slug(&slug).await.map_err(graphql_error)?,
-        };
+        let content = state(ctx)?.content.as_ref();
+        let tag = crate::lookup::tag_by_slug_or_former(content, &slug).await.map_err(graphql_error)?;
         Ok(tag.map(TagObject))
     }
 

@@ -243,15 +243,19 @@ async fn public_article(state: &AppState, request: &HttpRequest, slug: &str) -> 
         return Ok(article);
     }
     match state.content.article_by_former_slug(slug, visibility).await? {
-        Some(article) => Err(ApiError::moved("article", moved_to(request, slug, &article.slug))),
+        Some(article) => {
+            Err(ApiError::moved("article", moved_to(request, "/api/v1/articles/", slug, &article.slug)))
+        }
         None => Err(ApiError::from(Error::not_found("article", slug))),
     }
 }
 
-/// `request`'s path and query with the path segment `old` replaced by `new`.
-pub(crate) fn moved_to(request: &HttpRequest, old: &str, new: &str) -> String {
-    let path = request.path().split('/').map(|segment| if segment == old { new } else { segment });
-    let mut location = path.collect::<Vec<_>>().join("/");
+/// `request`'s path and query string with `old`, which comes right after `prefix` in the path,
+/// replaced by `new`: only there, though a slug may spell a word of the path (`related`).
+pub(crate) fn moved_to(request: &HttpRequest, prefix: &str, old: &str, new: &str) -> String {
+    let rest =
+        request.path().strip_prefix(prefix).and_then(|path| path.strip_prefix(old)).unwrap_or_default();
+    let mut location = format!("{prefix}{new}{rest}");
     if !request.query_string().is_empty() {
         location.push('?');
         location.push_str(request.query_string());
