@@ -135,12 +135,25 @@ async fn unknown_articles_and_routes_get_a_404_envelope() {
 }
 
 #[actix_web::test]
-async fn a_method_a_route_does_not_serve_gets_a_405_envelope() {
+async fn a_method_a_route_does_not_serve_gets_a_405_envelope_naming_the_methods_it_does() {
     let app = spawn_app().await;
-    let mut response = app.client.put(format!("{}/graphql", app.address)).send().await.expect("sent");
-    let body: serde_json::Value =
-        serde_json::from_slice(&response.body().await.expect("body")).expect("json");
-    assert_error(response.status(), &body, 405, "METHOD_NOT_ALLOWED");
+    let cases = [
+        (awc::http::Method::PUT, "/graphql", "GET, HEAD, POST"),
+        (awc::http::Method::POST, "/api/v1/latest", "GET, HEAD"),
+        (awc::http::Method::DELETE, "/api/v1/articles/any-slug", "GET, HEAD"),
+        (awc::http::Method::POST, "/feeds/latest.rss", "GET, HEAD"),
+        (awc::http::Method::PATCH, "/healthz", "GET, HEAD"),
+    ];
+    for (method, path, allow) in cases {
+        let request = app.client.request(method.clone(), format!("{}{path}", app.address));
+        let (status, body, headers) = crate::helpers::send(request, None).await;
+        assert_error(status, &body, 405, "METHOD_NOT_ALLOWED");
+        assert_eq!(crate::helpers::header(&headers, "allow"), Some(allow), "{method} {path}");
+    }
+    // A path that is none of ours stays a 404, whatever the method.
+    let request = app.client.post(format!("{}/api/v1/nothing-here", app.address));
+    let (status, body, _) = crate::helpers::send(request, None).await;
+    assert_error(status, &body, 404, "NOT_FOUND");
 }
 
 #[actix_web::test]

@@ -209,17 +209,28 @@ pub(crate) fn path_config() -> web::PathConfig {
     })
 }
 
-/// Answer for a known path asked with a method it does not serve.
-pub(crate) async fn method_not_allowed(request: HttpRequest) -> HttpResponse {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        code::METHOD_NOT_ALLOWED,
-        format!("{} does not accept {}", request.path(), request.method()),
-    )
-    .error_response()
+/// Answer for `/graphql` asked with a method it does not serve.
+pub(crate) async fn graphql_method_not_allowed(request: HttpRequest) -> HttpResponse {
+    method_not_allowed(&request, "GET, HEAD, POST")
 }
 
-/// Answer for any path no route matches.
+/// 405 with the `Allow` header HTTP requires, naming the methods the path does serve.
+fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpResponse {
+    let mut response = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        code::METHOD_NOT_ALLOWED,
+        format!("{} does not accept {}; it answers {allow}", request.path(), request.method()),
+    )
+    .error_response();
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
+/// Answer for any request no route takes: 405 for a path of ours asked with another method
+/// (every route but `/graphql` is read-only: `GET` and `HEAD`), 404 for any other path.
 pub(crate) async fn no_route(request: HttpRequest) -> HttpResponse {
+    if request.resource_map().has_resource(request.path()) {
+        return method_not_allowed(&request, "GET, HEAD");
+    }
     ApiError::not_found(format!("no route for {} {}", request.method(), request.path())).error_response()
 }

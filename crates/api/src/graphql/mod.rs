@@ -122,7 +122,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/graphql")
             .route(web::post().to(graphql_post))
             .route(web::get().to(graphql_get))
-            .default_service(web::to(crate::error::method_not_allowed)),
+            .default_service(web::to(crate::error::graphql_method_not_allowed)),
     );
 }
 
