@@ -8,14 +8,21 @@ OUT=target/bench
 BIN=target/release/bantin
 mkdir -p "$OUT"
 
-require_wrk() {
-  if ! command -v wrk >/dev/null; then
+# Installs command $1 from Debian package $2 when it is missing (as root with apt), or stops
+# saying how to install it ($3).
+require_tool() {
+  if ! command -v "$1" >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      echo "-- installing wrk"; apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
+      echo "-- installing $1"
+      apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
     else
-      echo "wrk is needed: install it (Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk)"; exit 1
+      echo "$1 is needed: install it ($3)"; exit 1
     fi
   fi
+}
+
+require_wrk() {
+  require_tool wrk wrk "Debian/Ubuntu: sudo apt-get install wrk; macOS: brew install wrk"
 }
 
 # Creates and drops the benchmark databases; PostgreSQL's client package provides psql.
@@ -52,7 +59,9 @@ server_peak_rss_mb() {
   awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER_PID/status"
 }
 
+# Stops the server started last, if any (scripts that start none share the EXIT trap).
 stop_server() {
+  [ -n "${SERVER_PID:-}" ] || return 0
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
 }

@@ -10,16 +10,7 @@ cd "$(dirname "$0")/.."
 
 ARTICLES=${PROFILE_ARTICLES:-100000}
 source bench/common.sh
-trap - EXIT # no server here
-
-if ! command -v perf >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "-- installing perf"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null
-  else
-    echo "perf is needed: install it (Debian: sudo apt-get install linux-perf; Ubuntu: linux-tools-generic)"; exit 1
-  fi
-fi
+require_tool perf linux-perf "Debian: sudo apt-get install linux-perf; Ubuntu: linux-tools-generic"
 
 cargo build --release --bin bantin
 

@@ -67,10 +67,18 @@ impl ApiError {
         ApiError { status, code, message: message.into(), location: None }
     }
 
-    /// 301 to `location` (a path, with its query string): the slug asked for named this content
-    /// before an edit or a merge changed it. Clients that follow redirects get the content; the
-    /// body says where it went for those that do not.
-    pub fn moved(what: &str, location: String) -> ApiError {
+    /// 301 to the request's own path and query string with `old`, which comes right after
+    /// `prefix` in the path, replaced by `new` (only there, though a slug may spell a word of the
+    /// path, `related`): `old` named this content before an edit or a merge changed it. Clients
+    /// that follow redirects get the content; the body says where it went for those that do not.
+    pub fn moved(what: &str, request: &HttpRequest, prefix: &str, old: &str, new: &str) -> ApiError {
+        let rest =
+            request.path().strip_prefix(prefix).and_then(|path| path.strip_prefix(old)).unwrap_or_default();
+        let mut location = format!("{prefix}{new}{rest}");
+        if !request.query_string().is_empty() {
+            location.push('?');
+            location.push_str(request.query_string());
+        }
         let message = format!("this {what} is now at {location}");
         ApiError {
             status: StatusCode::MOVED_PERMANENTLY,

@@ -292,14 +292,14 @@ impl ContentReader for Store {
     }
 
     async fn article_by_former_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
-        let former = article_former_slug::Entity::find_by_id(slug.to_owned())
-            .one(&self.reader)
-            .await
-            .map_err(db_err("loading a former article slug"))?;
-        let Some(former) = former else { return Ok(None) };
+        let owner = Query::select()
+            .column(article_former_slug::Column::ArticleId)
+            .from(article_former_slug::Entity)
+            .and_where(article_former_slug::Column::Slug.eq(slug))
+            .to_owned();
         let query = article::Entity::find()
             .filter(visible(visibility))
-            .filter(article::Column::Id.eq(former.article_id));
+            .filter(article::Column::Id.in_subquery(owner));
         ArticleRow::select(query)
             .one(&self.reader)
             .await
@@ -525,15 +525,16 @@ impl ContentReader for Store {
     }
 
     async fn tag_by_former_slug(&self, slug: &str) -> Result<Option<Tag>> {
-        let former = tag_former_slug::Entity::find_by_id(slug.to_owned())
+        let owner = Query::select()
+            .column(tag_former_slug::Column::TagId)
+            .from(tag_former_slug::Entity)
+            .and_where(tag_former_slug::Column::Slug.eq(slug))
+            .to_owned();
+        let row = tag::Entity::find()
+            .filter(tag::Column::Id.in_subquery(owner))
             .one(&self.reader)
             .await
-            .map_err(db_err("loading a former tag slug"))?;
-        let Some(former) = former else { return Ok(None) };
-        let row = tag::Entity::find_by_id(former.tag_id)
-            .one(&self.reader)
-            .await
-            .map_err(db_err("loading a tag"))?;
+            .map_err(db_err("loading a tag by a former slug"))?;
         Ok(row.map(mapping::tag))
     }
 

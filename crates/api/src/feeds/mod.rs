@@ -130,8 +130,7 @@ async fn by_taxonomy(
                 // A tag merged into another: its feed moved with it (feed readers follow a 301).
                 let target = content.tag_by_former_slug(slug).await?.ok_or_else(missing)?;
                 let moved = format!("{}.{extension}", target.slug);
-                let location = crate::rest::moved_to(&request, "/feeds/tag/", &file, &moved);
-                return Err(ApiError::moved("feed", location));
+                return Err(ApiError::moved("feed", &request, "/feeds/tag/", &file, &moved));
             };
             (ArticleFilter { tag: Some(tag.id), ..ArticleFilter::default() }, tag.name)
         }

@@ -243,24 +243,9 @@ async fn public_article(state: &AppState, request: &HttpRequest, slug: &str) -> 
         return Ok(article);
     }
     match state.content.article_by_former_slug(slug, visibility).await? {
-        Some(article) => {
-            Err(ApiError::moved("article", moved_to(request, "/api/v1/articles/", slug, &article.slug)))
-        }
+        Some(article) => Err(ApiError::moved("article", request, "/api/v1/articles/", slug, &article.slug)),
         None => Err(ApiError::from(Error::not_found("article", slug))),
     }
-}
-
-/// `request`'s path and query string with `old`, which comes right after `prefix` in the path,
-/// replaced by `new`: only there, though a slug may spell a word of the path (`related`).
-pub(crate) fn moved_to(request: &HttpRequest, prefix: &str, old: &str, new: &str) -> String {
-    let rest =
-        request.path().strip_prefix(prefix).and_then(|path| path.strip_prefix(old)).unwrap_or_default();
-    let mut location = format!("{prefix}{new}{rest}");
-    if !request.query_string().is_empty() {
-        location.push('?');
-        location.push_str(request.query_string());
-    }
-    location
 }
 
 /// Full articles (teaser, body and bookkeeping), relations loaded in batches.
