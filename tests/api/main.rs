@@ -18,6 +18,7 @@ mod hardening;
 mod helpers;
 mod limits;
 mod nodes;
+mod openapi;
 mod pagination;
 mod related;
 mod rest;

@@ -1,0 +1,195 @@
+//! The OpenAPI document of `/api/v1` against the real server. Every path it documents is asked,
+//! and every answer, errors included, must have a status the document lists for that path and a
+//! body that fits the schema it gives for that status. The document's objects allow no field they
+//! do not name, so a field added to or dropped from an answer without the document fails here.
+
+use std::collections::BTreeSet;
+
+use awc::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Newsroom, Story, TestApp, create_draft, desk, header, lifecycle, partner_token, send};
+
+/// The document as the server serves it.
+struct Document(Value);
+
+impl Document {
+    async fn served_by(app: &TestApp) -> Document {
+        let (status, body) = app.get("/api/v1/openapi.json").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["openapi"], "3.1.0");
+        Document(body)
+    }
+
+    /// `value`, or what its `$ref` points at in the document.
+    fn resolve<'a>(&'a self, value: &'a Value) -> &'a Value {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let pointer = reference.strip_prefix('#').expect("references stay inside the document");
+                self.0.pointer(pointer).unwrap_or_else(|| panic!("{reference} resolves"))
+            }
+            None => value,
+        }
+    }
+
+    /// Asserts that `body`, answered with `status` to a GET of the path the document calls
+    /// `template`, is what the document says such an answer is.
+    fn check(&self, template: &str, status: StatusCode, body: &Value) {
+        let operation = &self.0["paths"][template]["get"];
+        assert!(operation.is_object(), "{template} is not in the document");
+        let listed = operation["responses"].get(status.as_str()).unwrap_or_else(|| {
+            panic!("GET {template} answered {status}, which the document does not list: {body}")
+        });
+        match self.resolve(listed).pointer("/content/application~1json/schema") {
+            Some(schema) => {
+                // The whole document is the root, so the schema's references resolve in it; the
+                // OpenAPI fields beside are not JSON Schema keywords and are ignored.
+                let mut root = self.0.clone();
+                root["allOf"] = json!([schema]);
+                let validator = jsonschema::validator_for(&root).expect("the document's schemas compile");
+                let errors: Vec<String> = validator
+                    .iter_errors(body)
+                    .map(|e| format!("{} at '{}'", e, e.instance_path()))
+                    .collect();
+                assert!(
+                    errors.is_empty(),
+                    "GET {template} {status} does not fit the document: {errors:#?}\n{body:#}"
+                );
+            }
+            None => {
+                assert!(body.is_null(), "GET {template} {status} has no body in the document, got {body}")
+            }
+        }
+    }
+}
+
+/// One request of the tour: the path as the document names it, the path asked, the token sent,
+/// and the status expected.
+struct Ask<'a> {
+    template: &'static str,
+    path: String,
+    token: Option<&'a str>,
+    expected: u16,
+}
+
+fn ask(template: &'static str, path: impl Into<String>, expected: u16) -> Ask<'static> {
+    Ask { template, path: path.into(), token: None, expected }
+}
+
+#[actix_web::test]
+async fn every_answer_of_every_documented_path_fits_the_openapi_document() {
+    let desk = desk().await;
+    let app = &desk.app;
+    Newsroom::new_reusing(&app.store)
+        .await
+        .write(vec![
+            Story::published("Bắc Giang mở tuyến du lịch mới", "du-lich", 1)
+                .tags(&["bac-giang", "du-lich"])
+                .authors(&["minh-anh", "ba-doan"]),
+            Story::published("Thanh Hóa khánh thành cầu", "thoi-su", 2).tags(&["thanh-hoa"]),
+            Story::published("Bắc Giang đón khách du lịch", "du-lich", 3).tags(&["bac-giang"]),
+        ])
+        .await;
+    // One article renamed (its old slug answers 301) and one unpublished (a tombstone in the
+    // change feed), through the newsroom's own mutations.
+    let mut published = Vec::new();
+    for title in ["Cầu mới ở Bắc Giang", "Tin sẽ gỡ xuống"] {
+        let (id, revision, slug) = create_draft(app, &desk.editor, title).await;
+        let (status, body) = lifecycle(app, &desk.editor, "publishArticle", &id, revision).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        published.push((id, body["data"]["publishArticle"]["revision"].as_i64().expect("revision"), slug));
+    }
+    let (renamed_id, revision, old_slug) = &published[0];
+    app.query_as(
+        &desk.editor,
+        "mutation($id: ID!, $r: Int!) { updateArticle(id: $id, revision: $r, input: { slug: \"cau-moi-bac-giang\" }) { slug } }",
+        json!({ "id": renamed_id, "r": revision }),
+    )
+    .await;
+    let (gone_id, revision, _) = &published[1];
+    let (status, body) = lifecycle(app, &desk.editor, "unpublishArticle", gone_id, *revision).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let reader = partner_token(&desk, "api:read").await;
+    let feeds_only = partner_token(&desk, "feeds:full").await;
+
+    let document = Document::served_by(app).await;
+    let story = "bac-giang-mo-tuyen-du-lich-moi";
+    let mut tour = vec![
+        ask("/publication", "/api/v1/publication", 200),
+        ask("/publication", "/api/v1/publication?lang=vi", 400),
+        ask("/latest", "/api/v1/latest?limit=2", 200),
+        ask("/latest", format!("/api/v1/latest?category=du-lich&exclude={story}"), 200),
+        ask("/latest", "/api/v1/latest?limit=0", 400),
+        ask("/latest", "/api/v1/latest?category=khong-co", 400),
+        ask("/articles", "/api/v1/articles?category=du-lich&tag=bac-giang&author=minh-anh", 200),
+        ask("/articles", "/api/v1/articles?cursor=khong-phai-con-tro", 400),
+        ask("/articles", "/api/v1/articles?tag=khong-co", 400),
+        ask("/articles/{slug}", format!("/api/v1/articles/{story}"), 200),
+        ask("/articles/{slug}", format!("/api/v1/articles/{old_slug}"), 301),
+        ask("/articles/{slug}", format!("/api/v1/articles/{story}?preview=true"), 400),
+        ask("/articles/{slug}", "/api/v1/articles/khong-co", 404),
+        ask("/articles/{slug}/related", format!("/api/v1/articles/{story}/related?limit=3"), 200),
+        ask("/articles/{slug}/related", format!("/api/v1/articles/{story}/related?limit=21"), 400),
+        ask("/articles/{slug}/related", "/api/v1/articles/khong-co/related", 404),
+        ask("/search", "/api/v1/search?q=bac+giang&limit=1", 200),
+        ask("/search", "/api/v1/search?q=bac+giang&from=2020-01-01T00:00:00Z&category=du-lich", 200),
+        ask("/search", "/api/v1/search", 400),
+        ask("/search", "/api/v1/search?q=bac&from=hom-qua", 400),
+        ask("/search", "/api/v1/search?q=bac&author=khong-co", 400),
+        ask("/changes", "/api/v1/changes", 401),
+        Ask { token: Some(&feeds_only), ..ask("/changes", "/api/v1/changes", 403) },
+        Ask { token: Some(&reader), ..ask("/changes", "/api/v1/changes", 200) },
+        Ask { token: Some(&reader), ..ask("/changes", "/api/v1/changes?since=khong-phai", 400) },
+        Ask { token: Some("khong-phai-token"), ..ask("/latest", "/api/v1/latest", 401) },
+        ask("/categories", "/api/v1/categories", 200),
+        ask("/tags", "/api/v1/tags", 200),
+        ask("/authors", "/api/v1/authors", 200),
+        ask("/openapi.json", "/api/v1/openapi.json", 200),
+    ];
+    // The second page of a list and of a search, by the cursor the first gave.
+    for (template, first) in
+        [("/latest", "/api/v1/latest?limit=2"), ("/search", "/api/v1/search?q=bac+giang&limit=1")]
+    {
+        let (_, body) = app.get(first).await;
+        let cursor = body["nextCursor"].as_str().unwrap_or_else(|| panic!("{first} has a next page: {body}"));
+        tour.push(ask(template, format!("{first}&cursor={cursor}"), 200));
+    }
+
+    let client = awc::Client::builder().disable_redirects().finish();
+    let mut change_kinds = BTreeSet::new();
+    for Ask { template, path, token, expected } in &tour {
+        let mut request = client.get(format!("{}{path}", app.address));
+        if let Some(token) = token {
+            request = request.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        let (status, body, headers) = send(request, None).await;
+        assert_eq!(status.as_u16(), *expected, "GET {path}: {body}");
+        document.check(template, status, &body);
+        if status == StatusCode::OK && token.is_none() {
+            // The 304 every anonymous 200 promises, without a body.
+            let etag = header(&headers, "etag").unwrap_or_else(|| panic!("GET {path} has an ETag"));
+            let again = client.get(format!("{}{path}", app.address)).insert_header(("If-None-Match", etag));
+            let (status, body, _) = send(again, None).await;
+            assert_eq!(status, StatusCode::NOT_MODIFIED, "GET {path} with its ETag");
+            document.check(template, status, &body);
+        }
+        if *template == "/changes" && status == StatusCode::OK {
+            change_kinds.extend(
+                body["items"]
+                    .as_array()
+                    .expect("items")
+                    .iter()
+                    .map(|item| item["type"].as_str().unwrap_or_default().to_owned()),
+            );
+        }
+    }
+    assert_eq!(
+        change_kinds,
+        BTreeSet::from(["delete".to_owned(), "upsert".to_owned()]),
+        "the change feed's answer held both kinds of entry"
+    );
+    let asked: BTreeSet<&str> = tour.iter().map(|ask| ask.template).collect();
+    let documented: BTreeSet<&str> =
+        document.0["paths"].as_object().expect("paths").keys().map(String::as_str).collect();
+    assert_eq!(asked, documented, "every documented path is asked, and only those");
+}
