@@ -130,7 +130,16 @@ async fn a_merged_tag_leads_to_the_tag_it_was_merged_into_through_later_merges()
     app.query_as(&desk.admin, merge, json!({ "from": "thanh-hoa", "into": "lao" })).await;
     for old in ["bac-giang", "thanh-hoa"] {
         assert_eq!(app.query(TAG, json!({ "slug": old })).await["tag"]["slug"], "lao", "{old}");
+        let (status, body, location) = get_unfollowed(app, &format!("/api/v1/tags/{old}")).await;
+        assert_eq!(status, StatusCode::MOVED_PERMANENTLY, "{body}");
+        assert_eq!(location.as_deref(), Some("/api/v1/tags/lao"));
     }
+    let (status, body) = app.get("/api/v1/tags/bac-giang").await;
+    assert_eq!(
+        (status, &body["slug"]),
+        (StatusCode::OK, &json!("lao")),
+        "a client that follows gets the tag"
+    );
     // A tag created with a merged slug is found by it again, itself.
     app.query_as(&desk.admin, "mutation { createTag(name: \"Bắc Giang\") { slug } }", json!({})).await;
     assert_eq!(app.query(TAG, json!({ "slug": "bac-giang" })).await["tag"]["slug"], "bac-giang");

@@ -109,6 +109,12 @@ async fn every_answer_of_every_documented_path_fits_the_openapi_document() {
     let (gone_id, revision, _) = &published[1];
     let (status, body) = lifecycle(app, &desk.editor, "unpublishArticle", gone_id, *revision).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    app.query_as(
+        &desk.admin,
+        "mutation { mergeTags(from: \"thanh-hoa\", into: \"bac-giang\") { slug } }",
+        json!({}),
+    )
+    .await;
     let reader = partner_token(&desk, "api:read").await;
     let feeds_only = partner_token(&desk, "feeds:full").await;
 
@@ -142,8 +148,16 @@ async fn every_answer_of_every_documented_path_fits_the_openapi_document() {
         Ask { token: Some(&reader), ..ask("/changes", "/api/v1/changes?since=khong-phai", 400) },
         Ask { token: Some("khong-phai-token"), ..ask("/latest", "/api/v1/latest", 401) },
         ask("/categories", "/api/v1/categories", 200),
+        ask("/categories/{slug}", "/api/v1/categories/du-lich", 200),
+        ask("/categories/{slug}", "/api/v1/categories/du-lich?limit=1", 400),
+        ask("/categories/{slug}", "/api/v1/categories/khong-co", 404),
         ask("/tags", "/api/v1/tags", 200),
+        ask("/tags/{slug}", "/api/v1/tags/bac-giang", 200),
+        ask("/tags/{slug}", "/api/v1/tags/thanh-hoa", 301),
+        ask("/tags/{slug}", "/api/v1/tags/khong-co", 404),
         ask("/authors", "/api/v1/authors", 200),
+        ask("/authors/{slug}", "/api/v1/authors/minh-anh", 200),
+        ask("/authors/{slug}", "/api/v1/authors/khong-co", 404),
         ask("/openapi.json", "/api/v1/openapi.json", 200),
     ];
     // The second page of a list and of a search, by the cursor the first gave.

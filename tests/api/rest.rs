@@ -102,6 +102,35 @@ async fn taxonomy_lists_use_the_list_shape() {
 }
 
 #[actix_web::test]
+async fn a_section_tag_or_author_page_gets_its_heading_by_slug_and_sees_renames_at_once() {
+    let desk = crate::helpers::desk().await;
+    let app = &desk.app;
+    let (status, body) = app.get("/api/v1/categories/du-lich").await;
+    assert_eq!(status.as_u16(), 200, "{body}");
+    assert_eq!((&body["name"], body["parentId"].is_string()), (&json!("Du lịch"), true), "{body}");
+    let (_, body) = app.get("/api/v1/authors/ba-doan").await;
+    assert_eq!(body["name"], "Bá Đoàn", "{body}");
+    let (_, body) = app.get("/api/v1/tags/bac-giang").await;
+    assert_eq!(body["name"], "Bắc Giang", "{body}");
+    // The answers above are in the response cache now; each rename must show at once.
+    for (mutation, path) in [
+        ("renameCategory(slug: \"du-lich\", name: \"Du lịch - Khám phá\")", "/api/v1/categories/du-lich"),
+        ("renameAuthor(slug: \"ba-doan\", name: \"Đoàn Bá\")", "/api/v1/authors/ba-doan"),
+        ("renameTag(slug: \"bac-giang\", name: \"Tỉnh Bắc Giang\")", "/api/v1/tags/bac-giang"),
+    ] {
+        let renamed =
+            app.query_as(&desk.admin, &format!("mutation {{ {mutation} {{ name }} }}"), json!({})).await;
+        let name = renamed.as_object().and_then(|o| o.values().next()).map(|v| v["name"].clone());
+        let (_, body) = app.get(path).await;
+        assert_eq!(Some(body["name"].clone()), name, "{path}: {body}");
+    }
+    for path in ["/api/v1/categories/khong-co", "/api/v1/tags/khong-co", "/api/v1/authors/khong-co"] {
+        let (status, body) = app.get(path).await;
+        assert_error(status, &body, 404, "NOT_FOUND");
+    }
+}
+
+#[actix_web::test]
 async fn bad_input_gets_a_400_envelope_naming_the_parameter() {
     let app = newsroom_app().await;
     for (path, parameter) in [

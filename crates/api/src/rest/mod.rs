@@ -33,8 +33,11 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route("/articles/{slug}", web::get().to(article))
             .route("/articles/{slug}/related", web::get().to(related))
             .route("/categories", web::get().to(categories))
+            .route("/categories/{slug}", web::get().to(category))
             .route("/tags", web::get().to(tags))
+            .route("/tags/{slug}", web::get().to(tag))
             .route("/authors", web::get().to(authors))
+            .route("/authors/{slug}", web::get().to(author))
             .route("/openapi.json", web::get().to(openapi)),
     );
 }
@@ -428,7 +431,45 @@ async fn authors(state: web::Data<AppState>, _: web::Query<NoParams>) -> Result<
     Ok(taxonomy(List { items, next_cursor: None }))
 }
 
-/// A taxonomy list: it changes with renames and merges, which purge [`CONTENT_KEY`].
-fn taxonomy(list: impl serde::Serialize) -> HttpResponse {
-    HttpResponse::Ok().insert_header((SURROGATE_KEY, CONTENT_KEY)).json(list)
+/// One section, for a section page's heading, without the whole list.
+async fn category(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    _: web::Query<NoParams>,
+) -> Result<HttpResponse, ApiError> {
+    let category =
+        state.content.category_by_slug(&slug).await?.ok_or_else(|| Error::not_found("category", &*slug))?;
+    Ok(taxonomy(CategoryJson::from(category)))
+}
+
+/// One tag. The slug of a tag merged into another answers 301 to the target, as the tag filter
+/// and the tag's feeds follow it.
+async fn tag(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    slug: web::Path<String>,
+    _: web::Query<NoParams>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(tag) = state.content.tag_by_slug(&slug).await? {
+        return Ok(taxonomy(TagJson::from(tag)));
+    }
+    match state.content.tag_by_former_slug(&slug).await? {
+        Some(target) => Err(ApiError::moved("tag", &request, "/api/v1/tags/", &slug, &target.slug)),
+        None => Err(Error::not_found("tag", &*slug).into()),
+    }
+}
+
+async fn author(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    _: web::Query<NoParams>,
+) -> Result<HttpResponse, ApiError> {
+    let author =
+        state.content.author_by_slug(&slug).await?.ok_or_else(|| Error::not_found("author", &*slug))?;
+    Ok(taxonomy(AuthorJson::from(author)))
+}
+
+/// A taxonomy list or entry: it changes with renames and merges, which purge [`CONTENT_KEY`].
+fn taxonomy(value: impl serde::Serialize) -> HttpResponse {
+    HttpResponse::Ok().insert_header((SURROGATE_KEY, CONTENT_KEY)).json(value)
 }
