@@ -186,6 +186,45 @@ async fn a_method_a_route_does_not_serve_gets_a_405_envelope_naming_the_methods_
 }
 
 #[actix_web::test]
+async fn a_path_of_ours_with_a_trailing_slash_redirects_to_it_keeping_the_method() {
+    let app = newsroom_app().await;
+    let unfollowed = awc::Client::builder().disable_redirects().finish();
+    let cases = [
+        (awc::http::Method::GET, "/api/v1/latest/?limit=2", "/api/v1/latest?limit=2"),
+        (
+            awc::http::Method::GET,
+            "/api/v1/articles/bac-giang-don-khach-du-lich/",
+            "/api/v1/articles/bac-giang-don-khach-du-lich",
+        ),
+        (awc::http::Method::GET, "/feeds/latest.rss//", "/feeds/latest.rss"),
+        (awc::http::Method::POST, "/graphql/", "/graphql"),
+    ];
+    for (method, path, location) in cases {
+        let request = unfollowed.request(method.clone(), format!("{}{path}", app.address));
+        let (status, body, headers) = crate::helpers::send(request, None).await;
+        assert_error(status, &body, 308, "MOVED");
+        assert_eq!(crate::helpers::header(&headers, "location"), Some(location), "{method} {path}");
+    }
+    // A client that follows gets the answer; a GraphQL POST arrives with its body.
+    let (status, body) = app.get("/api/v1/latest/?limit=2").await;
+    assert_eq!((status.as_u16(), body["items"].as_array().map(Vec::len)), (200, Some(2)), "{body}");
+    let posted = app.client.post(format!("{}/graphql/", app.address));
+    let (status, body, _) =
+        crate::helpers::send(posted, Some(&json!({ "query": "{ latest(first: 1) { nodes { slug } } }" })))
+            .await;
+    assert_eq!(status.as_u16(), 200, "{body}");
+    assert_eq!(body["data"]["latest"]["nodes"][0]["slug"], "bac-giang-don-khach-du-lich");
+    // Not ours with or without the slash: 404. Nor is a path that would redirect off the host
+    // (`//api/...` in Location is a URL of the host `api`).
+    for path in ["/api/v1/nothing-here/", "//api/v1/latest/"] {
+        let (status, body, headers) =
+            crate::helpers::send(unfollowed.get(format!("{}{path}", app.address)), None).await;
+        assert_error(status, &body, 404, "NOT_FOUND");
+        assert_eq!(crate::helpers::header(&headers, "location"), None, "{path}");
+    }
+}
+
+#[actix_web::test]
 async fn health_answers_while_the_database_does() {
     let app = spawn_app().await;
     let (status, body) = app.get("/healthz").await;

@@ -22,7 +22,8 @@ use serde::Serialize;
 pub mod code {
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     pub const NOT_FOUND: &str = "NOT_FOUND";
-    /// 301: a former slug; `Location` names the content's URL now.
+    /// 301: a former slug; 308: a path of ours with a trailing slash. `Location` names the URL
+    /// to ask instead.
     pub const MOVED: &str = "MOVED";
     pub const CONFLICT: &str = "CONFLICT";
     pub const SLUG_TAKEN: &str = "SLUG_TAKEN";
@@ -74,11 +75,7 @@ impl ApiError {
     pub fn moved(what: &str, request: &HttpRequest, prefix: &str, old: &str, new: &str) -> ApiError {
         let rest =
             request.path().strip_prefix(prefix).and_then(|path| path.strip_prefix(old)).unwrap_or_default();
-        let mut location = format!("{prefix}{new}{rest}");
-        if !request.query_string().is_empty() {
-            location.push('?');
-            location.push_str(request.query_string());
-        }
+        let location = with_query(request, format!("{prefix}{new}{rest}"));
         let message = format!("this {what} is now at {location}");
         ApiError {
             status: StatusCode::MOVED_PERMANENTLY,
@@ -95,6 +92,15 @@ impl ApiError {
     pub fn not_found(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::NOT_FOUND, code::NOT_FOUND, message)
     }
+}
+
+/// `path` with the request's query string, for a `Location` that keeps what was asked.
+fn with_query(request: &HttpRequest, mut path: String) -> String {
+    if !request.query_string().is_empty() {
+        path.push('?');
+        path.push_str(request.query_string());
+    }
+    path
 }
 
 impl fmt::Display for ApiError {
@@ -235,10 +241,26 @@ fn method_not_allowed(request: &HttpRequest, allow: &'static str) -> HttpRespons
 }
 
 /// Answer for any request no route takes: 405 for a path of ours asked with another method
-/// (every route but `/graphql` is read-only: `GET` and `HEAD`), 404 for any other path.
+/// (every route but `/graphql` is read-only: `GET` and `HEAD`), 308 to a path of ours asked with
+/// a trailing slash (`/api/v1/latest/`, a common slip when URLs are joined; 308 keeps the method
+/// and body, so a POST to `/graphql/` arrives too), 404 for any other path.
 pub(crate) async fn no_route(request: HttpRequest) -> HttpResponse {
-    if request.resource_map().has_resource(request.path()) {
+    let path = request.path();
+    let routes = request.resource_map();
+    if routes.has_resource(path) {
         return method_not_allowed(&request, "GET, HEAD");
     }
-    ApiError::not_found(format!("no route for {} {}", request.method(), request.path())).error_response()
+    let trimmed = path.trim_end_matches('/');
+    // Never `//host/...` in Location, which a browser reads as another host.
+    let local = trimmed.starts_with('/') && !trimmed.starts_with("//");
+    if trimmed.len() < path.len() && local && routes.has_resource(trimmed) {
+        return ApiError {
+            status: StatusCode::PERMANENT_REDIRECT,
+            code: code::MOVED,
+            message: format!("{path} is at {trimmed}, without the trailing slash"),
+            location: Some(with_query(&request, trimmed.to_owned())),
+        }
+        .error_response();
+    }
+    ApiError::not_found(format!("no route for {} {}", request.method(), path)).error_response()
 }
