@@ -14,7 +14,7 @@ PG_TEST_HOST ?= 127.0.0.1
 PG_TEST_PORT ?= 5432
 PG_TEST_URL ?= postgres://postgres@$(PG_TEST_HOST):$(PG_TEST_PORT)/test
 
-.PHONY: help run build test test-postgres bench bench-scale bench-feeds profile-seed soak fuzz-rest audit schema fmt lint check-deps ci clean-data
+.PHONY: help run build test test-postgres bench bench-scale bench-feeds profile-seed soak fuzz audit schema fmt lint check-deps ci clean-data
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,8 +54,8 @@ bench-scale: ## Median latency of keyset pages and lookups at 10,000 vs 1,000,00
 profile-seed: ## Where a 100,000-article SQLite seed's time goes, by thread and function (perf; PROFILE_ARTICLES)
 	bash bench/profile-seed.sh
 
-fuzz-rest: ## schemathesis from the OpenAPI document against the release server: no 5xx, every answer as documented
-	bash scripts/fuzz-rest.sh
+fuzz: ## schemathesis on REST (OpenAPI) and GraphQL (introspection) against the release server (FUZZ_EXAMPLES)
+	bash scripts/fuzz.sh
 
 bench-feeds: ## Requests/s of /feeds/latest.rss against the JSON latest list (on the bench-scale database)
 	bash bench/feeds.sh

@@ -1,19 +1,21 @@
-#!/usr/bin/env bash
-# make fuzz-rest: schemathesis (property-based testing from the OpenAPI document, installed from
-# PyPI into target/fuzz-venv when missing) against the release server on a fresh SQLite corpus.
-# Thousands of generated requests per run, valid and invalid; each answer is checked for a 5xx, a
-# status the document does not list for its path, a body that does not fit the document's schema,
-# and an invalid request accepted. Runs once anonymously and once with a partner token (api:read),
-# then fails if the server logged a warning or an error. FUZZ_EXAMPLES (300) per path and phase.
-#
-# Left out: schemathesis' positive_data_acceptance check, which expects every string the schema
-# allows to be accepted. Cursors are opaque (only those the API issued are accepted) and filter
-# slugs must name a section, tag or author, so random ones are rightly 400.
+# make fuzz: schemathesis (property-based testing, installed from PyPI into target/fuzz-venv when
+# missing) against the release server on a fresh SQLite corpus, in three runs:
+# - REST from its OpenAPI document, anonymously and with a partner token (api:read): each answer
+#   is checked for a 5xx, a status the document does not list for its path, a body that does not
+#   fit the document's schema, and an invalid request accepted. Left out: the
+#   positive_data_acceptance check, which expects every string the schema allows to be accepted;
+#   cursors are opaque (only those the API issued are accepted) and filter slugs must name a
+#   section, tag or author, so random ones are rightly 400.
+# - GraphQL from the server's own introspection (on for this run only), every query and mutation
+#   with an admin's token: scripts/fuzz_hooks.py fails on a 5xx or an error without a code or
+#   with INTERNAL_SERVER_ERROR; validation and domain errors are what random arguments should get.
+#   logout and setUserDisabled are left out: they would end the token the run uses.
+# Then it fails if the server logged a warning or an error. FUZZ_EXAMPLES (200) per operation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PORT=${BENCH_PORT:-18085}
-EXAMPLES=${FUZZ_EXAMPLES:-300}
+EXAMPLES=${FUZZ_EXAMPLES:-200}
 source bench/common.sh
 
 if ! command -v schemathesis >/dev/null; then
@@ -32,7 +34,7 @@ rm -f "$DB" "$DB-wal" "$DB-shm"
 PASSWORD=fuzz-password-0123456789
 printf '%s\n' "$PASSWORD" | "$BIN" --database-url "$URL" user add --email fuzz@bantin.example --role admin \
   --password-stdin >/dev/null
-BANTIN_LOG=info start_server "$URL" 2> "$LOG"
+SERVE_ARGS="--graphql-introspection true --access-token-minutes 60" BANTIN_LOG=info start_server "$URL" 2> "$LOG"
 
 graphql() { curl -sf -H 'Content-Type: application/json' ${2:+-H "Authorization: Bearer $2"} "$BASE/graphql" -d "$1"; }
 admin=$(graphql "{\"query\":\"mutation { login(email: \\\"fuzz@bantin.example\\\", password: \\\"$PASSWORD\\\") { accessToken } }\"}" \
@@ -47,12 +49,17 @@ run() {
   (cd "$OUT" && schemathesis run "$BASE/api/v1/openapi.json" --url "$BASE/api/v1" --checks all \
     --exclude-checks positive_data_acceptance --max-examples "$EXAMPLES" "$@")
 }
-echo "== anonymous"
+echo "== REST, anonymous"
 run
-echo "== with a partner token (api:read)"
+echo "== REST, with a partner token (api:read)"
 run -H "Authorization: Bearer $partner"
+echo "== GraphQL, every query and mutation, as an admin"
+HOOKS="$PWD/scripts"
+(cd "$OUT" && SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH="$HOOKS" schemathesis run "$BASE/graphql" \
+  --checks no_unexpected_error --exclude-name-regex 'logout|setUserDisabled' --max-examples "$EXAMPLES" \
+  -H "Authorization: Bearer $admin")
 
 if grep -E ' (WARN|ERROR) ' "$LOG"; then
   echo "the server logged the warnings or errors above ($LOG)"; exit 1
 fi
-echo "-- no 5xx, every answer as documented, nothing logged above INFO ($LOG)"
+echo "-- no 5xx, no unexpected error, every REST answer as documented, nothing logged above INFO ($LOG)"
