@@ -1,14 +1,17 @@
 //! The OpenAPI document of `/api/v1` against the real server. Every path it documents is asked,
 //! and every answer, errors included, must have a status the document lists for that path and a
 //! body that fits the schema it gives for that status. The document's objects allow no field they
-//! do not name, so a field added to or dropped from an answer without the document fails here.
+//! do not name, so a field added to or dropped from an answer without the document fails here;
+//! and each path must take exactly the query parameters the document names.
 
 use std::collections::BTreeSet;
 
 use awc::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Newsroom, Story, TestApp, create_draft, desk, header, lifecycle, partner_token, send};
+use crate::helpers::{
+    Newsroom, Story, TestApp, create_draft, desk, header, lifecycle, partner_token, send, spawn_app,
+};
 
 /// The document as the server serves it.
 struct Document(Value);
@@ -206,4 +209,33 @@ async fn every_answer_of_every_documented_path_fits_the_openapi_document() {
     let documented: BTreeSet<&str> =
         document.0["paths"].as_object().expect("paths").keys().map(String::as_str).collect();
     assert_eq!(asked, documented, "every documented path is asked, and only those");
+}
+
+/// The query parameters a path takes, as the server lists them when it refuses the unknown `zz`
+/// ("unknown field `zz`, expected one of `limit`, `cursor`", or "there are no fields").
+fn parameters_taken(refusal: &str) -> BTreeSet<String> {
+    let listed = refusal.split_once("`zz`").map_or("", |(_, rest)| rest);
+    listed.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+}
+
+#[actix_web::test]
+async fn every_path_takes_the_query_parameters_the_document_names_and_no_others() {
+    let app = spawn_app().await;
+    let document = Document::served_by(&app).await;
+    for (template, item) in document.0["paths"].as_object().expect("paths") {
+        let documented: BTreeSet<String> = item["get"]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|parameter| document.resolve(parameter))
+            .filter(|parameter| parameter["in"] == "query")
+            .map(|parameter| parameter["name"].as_str().expect("a name").to_owned())
+            .collect();
+        // The query string is read before anything else, so any slug will do.
+        let path = format!("/api/v1{}?zz=1", template.replace("{slug}", "any-slug"));
+        let (status, body) = app.get(&path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        let refusal = body["error"]["message"].as_str().expect("a message");
+        assert_eq!(parameters_taken(refusal), documented, "{template}: the server says {refusal:?}");
+    }
 }
