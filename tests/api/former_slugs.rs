@@ -4,7 +4,7 @@
 use awc::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{Desk, TestApp, create_draft, desk, header, lifecycle, send};
+use crate::helpers::{Desk, TestApp, create_draft, desk, header, lifecycle, published, send};
 
 const RENAME: &str = "mutation($id: ID!, $r: Int!, $slug: String!) {
   updateArticle(id: $id, revision: $r, input: { slug: $slug }) { slug revision } }";
@@ -17,14 +17,6 @@ async fn get_unfollowed(app: &TestApp, path: &str) -> (StatusCode, Value, Option
     let client = awc::Client::builder().disable_redirects().finish();
     let (status, body, headers) = send(client.get(format!("{}{path}", app.address)), None).await;
     (status, body, header(&headers, "location").map(str::to_owned))
-}
-
-/// Creates and publishes an article as the editor; returns (id, revision, slug).
-async fn published(desk: &Desk, title: &str) -> (String, i64, String) {
-    let (id, revision, slug) = create_draft(&desk.app, &desk.editor, title).await;
-    let (status, body) = lifecycle(&desk.app, &desk.editor, "publishArticle", &id, revision).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    (id, body["data"]["publishArticle"]["revision"].as_i64().expect("revision"), slug)
 }
 
 async fn rename(desk: &Desk, id: &str, revision: i64, slug: &str) -> i64 {

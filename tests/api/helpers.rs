@@ -669,6 +669,14 @@ pub async fn create_draft(app: &TestApp, token: &str, title: &str) -> (String, i
     )
 }
 
+/// Creates and publishes an article as the desk's editor; returns (id, revision, slug).
+pub async fn published(desk: &Desk, title: &str) -> (String, i64, String) {
+    let (id, revision, slug) = create_draft(&desk.app, &desk.editor, title).await;
+    let (status, body) = lifecycle(&desk.app, &desk.editor, "publishArticle", &id, revision).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (id, body["data"]["publishArticle"]["revision"].as_i64().expect("revision"), slug)
+}
+
 /// Runs a lifecycle mutation (`publishArticle`, `archiveArticle` ...) and returns the response.
 pub async fn lifecycle(
     app: &TestApp,

@@ -10,7 +10,7 @@ use awc::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Newsroom, Story, TestApp, create_draft, desk, header, lifecycle, partner_token, send, spawn_app,
+    Newsroom, Story, TestApp, desk, header, lifecycle, partner_token, published, send, spawn_app,
 };
 
 /// The document as the server serves it.
@@ -95,22 +95,15 @@ async fn every_answer_of_every_documented_path_fits_the_openapi_document() {
         .await;
     // One article renamed (its old slug answers 301) and one unpublished (a tombstone in the
     // change feed), through the newsroom's own mutations.
-    let mut published = Vec::new();
-    for title in ["Cầu mới ở Bắc Giang", "Tin sẽ gỡ xuống"] {
-        let (id, revision, slug) = create_draft(app, &desk.editor, title).await;
-        let (status, body) = lifecycle(app, &desk.editor, "publishArticle", &id, revision).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        published.push((id, body["data"]["publishArticle"]["revision"].as_i64().expect("revision"), slug));
-    }
-    let (renamed_id, revision, old_slug) = &published[0];
+    let (renamed_id, revision, old_slug) = published(&desk, "Cầu mới ở Bắc Giang").await;
     app.query_as(
         &desk.editor,
         "mutation($id: ID!, $r: Int!) { updateArticle(id: $id, revision: $r, input: { slug: \"cau-moi-bac-giang\" }) { slug } }",
         json!({ "id": renamed_id, "r": revision }),
     )
     .await;
-    let (gone_id, revision, _) = &published[1];
-    let (status, body) = lifecycle(app, &desk.editor, "unpublishArticle", gone_id, *revision).await;
+    let (gone_id, revision, _) = published(&desk, "Tin sẽ gỡ xuống").await;
+    let (status, body) = lifecycle(app, &desk.editor, "unpublishArticle", &gone_id, revision).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     app.query_as(
         &desk.admin,
