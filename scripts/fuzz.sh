@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # make fuzz: schemathesis (property-based testing, installed from PyPI into target/fuzz-venv when
 # missing) against the release server on a fresh SQLite corpus, in three runs:
 # - REST from its OpenAPI document, anonymously and with a partner token (api:read): each answer
