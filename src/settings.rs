@@ -266,6 +266,7 @@ impl PublicationSettings {
             tagline: self.tagline.clone(),
             language: self.language.clone(),
             base_url: self.base_url.trim_end_matches('/').to_owned(),
+            utc_offset_minutes: self.utc_offset_minutes,
         }
     }
 }
@@ -416,7 +417,6 @@ impl ServeSettings {
             feed_max_age: self.publication.feed_max_age,
             cache_max_age: self.publication.cache_max_age,
             stale_while_revalidate: self.publication.stale_while_revalidate,
-            utc_offset_minutes: self.publication.utc_offset_minutes,
             response_cache_bytes: if self.cache.enabled {
                 self.cache.size_mb.saturating_mul(1 << 20)
             } else {

@@ -255,7 +255,7 @@ async fn taxonomy_lists_and_the_publication_are_served() {
     Newsroom::new(&app.store).await;
     let data = app
         .query(
-            "{ categories { slug parent { slug } } tags { slug name } authors { slug name } publication { name tagline language baseUrl } }",
+            "{ categories { slug parent { slug } } tags { slug name } authors { slug name } publication { name tagline language baseUrl utcOffset } }",
             json!({}),
         )
         .await;
@@ -269,7 +269,7 @@ async fn taxonomy_lists_and_the_publication_are_served() {
     assert_eq!(data["authors"][0]["name"], "Bá Đoàn");
     assert_eq!(
         data["publication"],
-        json!({ "name": "Báo Thử Nghiệm", "tagline": "Tin tức kiểm thử", "language": "vi", "baseUrl": BASE_URL })
+        json!({ "name": "Báo Thử Nghiệm", "tagline": "Tin tức kiểm thử", "language": "vi", "baseUrl": BASE_URL, "utcOffset": "+07:00" })
     );
 }
 

@@ -99,6 +99,7 @@ async fn taxonomy_lists_use_the_list_shape() {
     let (_, body) = app.get("/api/v1/publication").await;
     assert_eq!(body["language"], "vi");
     assert_eq!(body["baseUrl"], BASE_URL);
+    assert_eq!(body["utcOffset"], "+07:00");
 }
 
 #[actix_web::test]

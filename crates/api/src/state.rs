@@ -66,8 +66,6 @@ pub struct ApiConfig {
     /// while it revalidates.
     pub cache_max_age: u32,
     pub stale_while_revalidate: u32,
-    /// The publication's time zone, in minutes east of UTC (Vietnam: 420).
-    pub utc_offset_minutes: i32,
     /// Bytes of whole anonymous responses kept in memory; 0 switches the response cache off.
     pub response_cache_bytes: u64,
     /// Where to POST the surrogate keys a change made stale ([`crate::purge`]).

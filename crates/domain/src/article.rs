@@ -170,12 +170,22 @@ pub struct Publication {
     pub language: String,
     /// Base URL of the public site, without a trailing slash; canonical URLs hang off it.
     pub base_url: String,
+    /// The newsroom's time zone, in minutes east of UTC (Vietnam: 420): feeds and sitemaps show
+    /// local times, and frontends date articles in it.
+    pub utc_offset_minutes: i32,
 }
 
 impl Publication {
     /// The canonical, shareable URL of an article ("Click để copy").
     pub fn article_url(&self, slug: &str) -> String {
         format!("{}/{slug}", self.base_url.trim_end_matches('/'))
+    }
+
+    /// The time zone as RFC 3339 writes an offset: `+07:00`, `-05:30`, `+00:00`.
+    pub fn utc_offset(&self) -> String {
+        let sign = if self.utc_offset_minutes < 0 { '-' } else { '+' };
+        let minutes = self.utc_offset_minutes.unsigned_abs();
+        format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
     }
 }
 
@@ -306,8 +316,24 @@ mod tests {
             tagline: String::new(),
             language: "vi".into(),
             base_url: "https://tin.example/".into(),
+            utc_offset_minutes: 420,
         };
         assert_eq!(publication.article_url("bac-giang"), "https://tin.example/bac-giang");
+    }
+
+    #[test]
+    fn the_offset_is_written_as_rfc_3339_writes_it() {
+        let at = |utc_offset_minutes| {
+            Publication {
+                name: String::new(),
+                tagline: String::new(),
+                language: "vi".into(),
+                base_url: String::new(),
+                utc_offset_minutes,
+            }
+            .utc_offset()
+        };
+        assert_eq!([at(420), at(-330), at(0), at(825)], ["+07:00", "-05:30", "+00:00", "+13:45"]);
     }
 
     #[test]

@@ -77,7 +77,7 @@ fn not_found(what: &str) -> ApiError {
 /// The publication's time zone, from configuration.
 pub(crate) fn offset(state: &AppState) -> FixedOffset {
     // Settings accept only offsets within ±14:59, which FixedOffset always takes.
-    FixedOffset::east_opt(state.config.utc_offset_minutes * 60).unwrap_or(Utc.fix())
+    FixedOffset::east_opt(state.config.publication.utc_offset_minutes * 60).unwrap_or(Utc.fix())
 }
 
 /// This server's own URL for `path` (feeds name themselves), from the request.

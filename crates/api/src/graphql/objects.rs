@@ -427,6 +427,9 @@ pub struct PublicationObject {
     language: String,
     /// The public site's base URL; article URLs hang off it.
     base_url: String,
+    /// The newsroom's time zone as an offset from UTC (`+07:00`): date articles in it, so that a
+    /// frontend rendering elsewhere still prints the day the newsroom's readers see.
+    utc_offset: String,
 }
 
 impl From<&Publication> for PublicationObject {
@@ -436,6 +439,7 @@ impl From<&Publication> for PublicationObject {
             tagline: p.tagline.clone(),
             language: p.language.clone(),
             base_url: p.base_url.clone(),
+            utc_offset: p.utc_offset(),
         }
     }
 }

@@ -163,6 +163,7 @@ pub struct PublicationJson {
     pub tagline: String,
     pub language: String,
     pub base_url: String,
+    pub utc_offset: String,
 }
 
 impl From<&Publication> for PublicationJson {
@@ -172,6 +173,7 @@ impl From<&Publication> for PublicationJson {
             tagline: p.tagline.clone(),
             language: p.language.clone(),
             base_url: p.base_url.clone(),
+            utc_offset: p.utc_offset(),
         }
     }
 }
