@@ -67,7 +67,12 @@ async fn by_default_a_page_on_any_origin_may_post_graphql_and_read_every_answer(
         assert_eq!(status, StatusCode::OK);
         assert_eq!(header(&headers, "access-control-allow-origin"), Some("*"));
         let exposed = header(&headers, "access-control-expose-headers").unwrap_or_default();
-        assert!(exposed.contains("ETag") && exposed.contains("X-Cache"), "{exposed}");
+        assert!(
+            exposed.contains("ETag")
+                && exposed.contains("X-Cache")
+                && exposed.contains("RateLimit-Remaining"),
+            "{exposed}"
+        );
     }
     for path in ["/api/v1/articles?limit=oops", "/no/such/path"] {
         let (status, body, headers) = get_from(&app, path, "https://anywhere.example").await;

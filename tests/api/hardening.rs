@@ -179,15 +179,24 @@ async fn clients_over_their_rate_limits_get_429_with_retry_after() {
     assert!(retry_after.is_some_and(|s| (1..=30).contains(&s)), "{retry_after:?}");
     assert_eq!(body["error"]["code"], "RATE_LIMITED");
 
-    // Three anonymous requests so far: two more pass, the next waits about 12 s.
+    // Three anonymous requests so far: two more pass, each saying what is left, and the next
+    // waits about 12 s.
     let categories = format!("{}/api/v1/categories", app.address);
-    for _ in 0..2 {
-        let (status, _, _) =
-            status_and_retry_after(app.client.get(&categories).send().await.expect("sent")).await;
-        assert_eq!(status, StatusCode::OK);
+    let standing = |response: &awc::ClientResponse| {
+        ["ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"].map(|name| {
+            response.headers().get(name).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok())
+        })
+    };
+    for remaining in [1, 0] {
+        let response = app.client.get(&categories).send().await.expect("sent");
+        let [limit, left, reset] = standing(&response);
+        assert_eq!((limit, left), (Some(5), Some(remaining)));
+        assert!(reset.is_some_and(|s| (1..=60).contains(&s)), "{reset:?}");
+        assert_eq!(status_and_retry_after(response).await.0, StatusCode::OK);
     }
-    let (status, retry_after, body) =
-        status_and_retry_after(app.client.get(&categories).send().await.expect("sent")).await;
+    let response = app.client.get(&categories).send().await.expect("sent");
+    assert_eq!(standing(&response)[..2], [Some(5), Some(0)]);
+    let (status, retry_after, body) = status_and_retry_after(response).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert!(retry_after.is_some_and(|s| (1..=12).contains(&s)), "one request every 12 s: {retry_after:?}");
     assert_eq!(body["error"]["code"], "RATE_LIMITED");

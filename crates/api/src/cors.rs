@@ -97,8 +97,10 @@ const METHODS: HeaderValue = HeaderValue::from_static("GET, HEAD, POST");
 
 /// Headers of ours a page's script may read besides the always-readable ones (`Cache-Control`,
 /// `Content-Type`, `Last-Modified`, ...): revalidation, rate limits, auth failures and caching.
-const EXPOSED: HeaderValue =
-    HeaderValue::from_static("ETag, Retry-After, WWW-Authenticate, X-Cache, Surrogate-Key");
+const EXPOSED: HeaderValue = HeaderValue::from_static(
+    "ETag, Retry-After, WWW-Authenticate, X-Cache, Surrogate-Key, RateLimit-Limit, RateLimit-Remaining, \
+         RateLimit-Reset",
+);
 
 /// How long a browser may reuse a preflight's answer: a day (browsers cap it lower, Chrome at
 /// two hours), so a frontend does not pay a round trip before every POST.
