@@ -29,7 +29,7 @@ pub(crate) async fn resolve_filter(
         filter.category = Some(category.id);
     }
     if let Some((slug, param)) = slugs.tag {
-        let tag = tag_by_slug_or_former(content, slug).await?.ok_or_else(|| unknown(param, "tag", slug))?;
+        let tag = tag_named(content, slug).await?.ok_or_else(|| unknown(param, "tag", slug))?.into_inner();
         filter.tag = Some(tag.id);
     }
     if let Some((slug, param)) = slugs.author {
@@ -39,24 +39,39 @@ pub(crate) async fn resolve_filter(
     Ok(filter)
 }
 
+/// What a slug names: content that has it now, or content that had it before an edit or a merge
+/// changed it. GraphQL answers either; REST and feeds answer the second with a 301 to its slug now.
+pub(crate) enum Named<T> {
+    Now(T),
+    Before(T),
+}
+
+impl<T> Named<T> {
+    pub(crate) fn into_inner(self) -> T {
+        match self {
+            Named::Now(content) | Named::Before(content) => content,
+        }
+    }
+}
+
 /// The tag with `slug`, or else the tag a tag with that slug was merged into: its articles, and
 /// those who linked to it, are the target's now.
-pub(crate) async fn tag_by_slug_or_former(content: &dyn ContentReader, slug: &str) -> Result<Option<Tag>> {
-    match content.tag_by_slug(slug).await? {
-        Some(tag) => Ok(Some(tag)),
-        None => content.tag_by_former_slug(slug).await,
+pub(crate) async fn tag_named(content: &dyn ContentReader, slug: &str) -> Result<Option<Named<Tag>>> {
+    if let Some(tag) = content.tag_by_slug(slug).await? {
+        return Ok(Some(Named::Now(tag)));
     }
+    Ok(content.tag_by_former_slug(slug).await?.map(Named::Before))
 }
 
 /// The article with `slug` visible under `visibility`, or else the one that had that slug before an
 /// edit changed it (under its slug now, which tells a client to redirect).
-pub(crate) async fn article_by_slug_or_former(
+pub(crate) async fn article_named(
     content: &dyn ContentReader,
     slug: &str,
     visibility: Visibility,
-) -> Result<Option<Article>> {
-    match content.article_by_slug(slug, visibility).await? {
-        Some(article) => Ok(Some(article)),
-        None => content.article_by_former_slug(slug, visibility).await,
+) -> Result<Option<Named<Article>>> {
+    if let Some(article) = content.article_by_slug(slug, visibility).await? {
+        return Ok(Some(Named::Now(article)));
     }
+    Ok(content.article_by_former_slug(slug, visibility).await?.map(Named::Before))
 }

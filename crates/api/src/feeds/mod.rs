@@ -22,7 +22,11 @@ use serde::Deserialize;
 
 pub use render::{body_html, escape};
 
-use crate::{AppState, caller, error::ApiError};
+use crate::{
+    AppState, caller,
+    error::ApiError,
+    lookup::{Named, tag_named},
+};
 
 /// Scope a partner token needs for full-text feeds.
 pub const FULL_TEXT_SCOPE: &str = "feeds:full";
@@ -125,15 +129,14 @@ async fn by_taxonomy(
             let category = content.category_by_slug(slug).await?.ok_or_else(missing)?;
             (ArticleFilter { category: Some(category.id), ..ArticleFilter::default() }, category.name)
         }
-        "tag" => {
-            let Some(tag) = content.tag_by_slug(slug).await? else {
-                // A tag merged into another: its feed moved with it (feed readers follow a 301).
-                let target = content.tag_by_former_slug(slug).await?.ok_or_else(missing)?;
+        "tag" => match tag_named(content, slug).await?.ok_or_else(missing)? {
+            Named::Now(tag) => (ArticleFilter { tag: Some(tag.id), ..ArticleFilter::default() }, tag.name),
+            // A tag merged into another: its feed moved with it (feed readers follow a 301).
+            Named::Before(target) => {
                 let moved = format!("{}.{extension}", target.slug);
                 return Err(ApiError::moved("feed", &request, "/feeds/tag/", &file, &moved));
-            };
-            (ArticleFilter { tag: Some(tag.id), ..ArticleFilter::default() }, tag.name)
-        }
+            }
+        },
         "author" => {
             let author = content.author_by_slug(slug).await?.ok_or_else(missing)?;
             (ArticleFilter { author: Some(author.id), ..ArticleFilter::default() }, author.name)

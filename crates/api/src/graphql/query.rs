@@ -50,9 +50,10 @@ impl ContentQuery {
             let any = state.newsroom.article_by_slug_any_status(&slug).await.map_err(graphql_error)?;
             any.filter(|a| a.is_public_at(chrono::Utc::now()) || caller.may_preview(a.id, a.created_by))
         } else {
-            crate::lookup::article_by_slug_or_former(state.content.as_ref(), &slug, Visibility::public_now())
+            crate::lookup::article_named(state.content.as_ref(), &slug, Visibility::public_now())
                 .await
                 .map_err(graphql_error)?
+                .map(crate::lookup::Named::into_inner)
         };
         if let Some(article) = &found {
             super::note_shown(ctx, Vec::new(), std::slice::from_ref(article));
@@ -131,8 +132,8 @@ impl ContentQuery {
     /// the one it was merged into: compare the answer's `slug` and redirect.
     async fn tag(&self, ctx: &Context<'_>, slug: String) -> Result<Option<TagObject>> {
         let content = state(ctx)?.content.as_ref();
-        let tag = crate::lookup::tag_by_slug_or_former(content, &slug).await.map_err(graphql_error)?;
-        Ok(tag.map(TagObject))
+        let tag = crate::lookup::tag_named(content, &slug).await.map_err(graphql_error)?;
+        Ok(tag.map(|tag| TagObject(tag.into_inner())))
     }
 
     /// Every author, by name.

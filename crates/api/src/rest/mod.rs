@@ -13,7 +13,7 @@ use crate::{
     AppState, caller,
     error::ApiError,
     http_cache::{CONTENT_KEY, SURROGATE_KEY, list_key, surrogate_keys},
-    lookup::{FilterSlugs, resolve_filter},
+    lookup::{FilterSlugs, Named, article_named, resolve_filter, tag_named},
 };
 pub use wire::*;
 
@@ -251,12 +251,11 @@ async fn search(
 /// The public article with `slug`. A slug an article had before an edit changed it answers 301
 /// to the same request under its slug now, so links shared before keep working.
 async fn public_article(state: &AppState, request: &HttpRequest, slug: &str) -> Result<Article, ApiError> {
-    let visibility = Visibility::public_now();
-    if let Some(article) = state.content.article_by_slug(slug, visibility).await? {
-        return Ok(article);
-    }
-    match state.content.article_by_former_slug(slug, visibility).await? {
-        Some(article) => Err(ApiError::moved("article", request, "/api/v1/articles/", slug, &article.slug)),
+    match article_named(state.content.as_ref(), slug, Visibility::public_now()).await? {
+        Some(Named::Now(article)) => Ok(article),
+        Some(Named::Before(article)) => {
+            Err(ApiError::moved("article", request, "/api/v1/articles/", slug, &article.slug))
+        }
         None => Err(ApiError::from(Error::not_found("article", slug))),
     }
 }
@@ -450,11 +449,11 @@ async fn tag(
     slug: web::Path<String>,
     _: web::Query<NoParams>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(tag) = state.content.tag_by_slug(&slug).await? {
-        return Ok(taxonomy(TagJson::from(tag)));
-    }
-    match state.content.tag_by_former_slug(&slug).await? {
-        Some(target) => Err(ApiError::moved("tag", &request, "/api/v1/tags/", &slug, &target.slug)),
+    match tag_named(state.content.as_ref(), &slug).await? {
+        Some(Named::Now(tag)) => Ok(taxonomy(TagJson::from(tag))),
+        Some(Named::Before(target)) => {
+            Err(ApiError::moved("tag", &request, "/api/v1/tags/", &slug, &target.slug))
+        }
         None => Err(Error::not_found("tag", &*slug).into()),
     }
 }
