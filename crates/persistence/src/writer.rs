@@ -1,6 +1,8 @@
 //! Writes. Every multi-row write is one transaction on the single writer connection: a batch is
 //! stored whole or not at all.
 
+use std::fmt::Write;
+
 use bantin_domain::{
     ArticleContent, ArticleId, ArticleStatus, Author, AuthorId, Category, CategoryId, NewArticle, NewAuthor,
     NewCategory, NewTag, Result, Tag, TagId,
@@ -8,9 +10,8 @@ use bantin_domain::{
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
-    sea_query::{Alias, Expr, ExprTrait, Query},
+    ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait, IdenStatic, PaginatorTrait,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 use crate::{
@@ -94,14 +95,56 @@ pub(crate) fn json_string(value: &impl serde::Serialize) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
-/// JSON already serialised, as a value for a JSON column: PostgreSQL's `jsonb` takes text only
-/// through a cast, SQLite stores the text as it is.
-fn json_text(backend: DatabaseBackend, json: Option<String>) -> Expr {
-    let value = Expr::val(json);
-    match backend {
-        DatabaseBackend::Postgres => value.cast_as(Alias::new("jsonb")),
-        _ => value,
+/// The columns a bulk load writes into `articles`, in the order of its values.
+const ARTICLE_COLUMNS: [article::Column; 12] = [
+    article::Column::Slug,
+    article::Column::Title,
+    article::Column::Sapo,
+    article::Column::Body,
+    article::Column::Cover,
+    article::Column::CategoryId,
+    article::Column::Status,
+    article::Column::PublishedAt,
+    article::Column::CreatedAt,
+    article::Column::UpdatedAt,
+    article::Column::Revision,
+    article::Column::WordCount,
+];
+
+/// An INSERT of `rows` article rows, their values bound in [`ARTICLE_COLUMNS`]' order. Written
+/// here rather than built with sea-query: its builder copies every bound value out of the query,
+/// a body's kilobytes included, on the writer's path (a tenth of a seed's time went to that copy
+/// and the fresh pages it faulted in). PostgreSQL's `jsonb` columns take the text through a cast;
+/// SQLite stores it as it is. On PostgreSQL the ids come back, in the order of the rows.
+fn article_rows_sql(backend: DatabaseBackend, rows: usize) -> String {
+    let columns: Vec<_> = ARTICLE_COLUMNS.iter().map(|column| column.as_str()).collect();
+    let mut sql = format!("INSERT INTO articles ({}) VALUES ", columns.join(", "));
+    let mut parameter = 0;
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for (position, column) in ARTICLE_COLUMNS.iter().enumerate() {
+            if position > 0 {
+                sql.push_str(", ");
+            }
+            parameter += 1;
+            match backend {
+                DatabaseBackend::Postgres => {
+                    let cast = if matches!(column, article::Column::Body | article::Column::Cover) {
+                        "::jsonb"
+                    } else {
+                        ""
+                    };
+                    let _ = write!(sql, "${parameter}{cast}");
+                }
+                _ => sql.push('?'),
+            }
+        }
+        sql.push(')');
     }
+    if backend == DatabaseBackend::Postgres {
+        sql.push_str(" RETURNING id");
+    }
+    sql
 }
 
 /// Records that these articles changed, in the caller's transaction (partners' delta sync reads
@@ -144,7 +187,11 @@ impl Store {
     /// vacuum none, and 7 pages). It took 2.7 s after a 100,000-article seed of 128 s.
     pub async fn analyze(&self) -> Result<()> {
         if self.writer.get_database_backend() != DatabaseBackend::Postgres {
-            self.writer.execute_unprepared("ANALYZE").await.map_err(db_err("analyzing tables"))?;
+            // Sampled, as `PRAGMA optimize` does it: each index's first rows rather than every
+            // page of every table, which after a seed is the whole file read back.
+            for pragma in ["PRAGMA analysis_limit = 1000", "ANALYZE", "PRAGMA analysis_limit = 0"] {
+                self.writer.execute_unprepared(pragma).await.map_err(db_err("analyzing tables"))?;
+            }
             return Ok(());
         }
         // On a large database the vacuum outlasts the statement timeout meant for requests, so it
@@ -288,32 +335,15 @@ impl ArticleLoad {
         let mut articles = Vec::with_capacity(batch.0.len());
         let mut rows = batch.0.into_iter().peekable();
         while rows.peek().is_some() {
-            let mut insert = Query::insert();
-            insert.into_table(article::Entity).columns([
-                article::Column::Slug,
-                article::Column::Title,
-                article::Column::Sapo,
-                article::Column::Body,
-                article::Column::Cover,
-                article::Column::CategoryId,
-                article::Column::Status,
-                article::Column::PublishedAt,
-                article::Column::CreatedAt,
-                article::Column::UpdatedAt,
-                article::Column::Revision,
-                article::Column::WordCount,
-            ]);
-            if backend != DatabaseBackend::Sqlite {
-                insert.returning_col(article::Column::Id);
-            }
+            let mut values = Vec::with_capacity(ROWS_PER_INSERT * ARTICLE_COLUMNS.len());
             let mut texts = Vec::with_capacity(ROWS_PER_INSERT);
             for row in rows.by_ref().take(ROWS_PER_INSERT) {
-                insert.values_panic([
+                values.extend([
                     row.slug.into(),
                     row.title.into(),
                     row.sapo.into(),
-                    json_text(backend, Some(row.body)),
-                    json_text(backend, row.cover),
+                    row.body.into(),
+                    row.cover.into(),
                     row.category_id.0.into(),
                     row.status.as_str().into(),
                     row.published_at.map(stored_time).into(),
@@ -325,17 +355,20 @@ impl ArticleLoad {
                 texts.push(row.index);
                 articles.push((row.author_ids, row.tag_ids, row.published_at));
             }
+            let insert =
+                Statement::from_sql_and_values(backend, article_rows_sql(backend, texts.len()), values);
             let stored: Vec<i64> = if backend == DatabaseBackend::Sqlite {
                 // One INSERT into an AUTOINCREMENT table numbers its rows one after another (each
                 // id is one more than the largest ever used), so the last id gives them all,
                 // without a row per article coming back through sqlx's channel.
-                let last = txn.execute(&insert).await.map_err(db_err("storing articles"))?.last_insert_id();
+                let last =
+                    txn.execute_raw(insert).await.map_err(db_err("storing articles"))?.last_insert_id();
                 let last = i64::try_from(last).unwrap_or(i64::MAX);
                 let count = i64::try_from(texts.len()).unwrap_or(i64::MAX);
                 (last.saturating_sub(count) + 1..=last).collect()
             } else {
                 // RETURNING gives one row per VALUES row; the ids follow the insertion order.
-                let rows = txn.query_all(&insert).await.map_err(db_err("storing articles"))?;
+                let rows = txn.query_all_raw(insert).await.map_err(db_err("storing articles"))?;
                 rows.iter()
                     .map(|row| row.try_get("", "id"))
                     .collect::<std::result::Result<_, _>>()
