@@ -169,6 +169,9 @@ async fn unknown_filter_values_and_bad_pages_are_bad_user_input_naming_the_argum
         (r#"{ latest(first: -5) { nodes { id } } }"#, "first"),
         (r#"{ latest(after: "not-a-cursor") { nodes { id } } }"#, "after"),
         (r#"{ category(slug: "thoi-su") { articles(after: "x") { nodes { id } } } }"#, "after"),
+        (r#"{ tags(first: 0) { nodes { id } } }"#, "first"),
+        (r#"{ tags(after: "not-a-cursor") { nodes { id } } }"#, "after"),
+        (r#"{ tags(startsWith: " - ") { nodes { id } } }"#, "startsWith"),
     ];
     for (query, argument) in cases {
         let response = app.graphql(query, json!({})).await;
@@ -250,12 +253,39 @@ async fn related_prefers_shared_tags_then_the_same_section_and_never_the_article
 }
 
 #[actix_web::test]
+async fn tags_come_a_page_at_a_time_and_by_the_start_of_their_name() {
+    let app = spawn_app().await;
+    Newsroom::new(&app.store).await;
+    let query = "query($first: Int, $after: String, $startsWith: String) { \
+        tags(first: $first, after: $after, startsWith: $startsWith) { \
+        edges { cursor node { slug } } nodes { slug } pageInfo { hasNextPage hasPreviousPage endCursor } } }";
+    let slugs = |data: &serde_json::Value| -> Vec<String> {
+        let nodes = data["tags"]["nodes"].as_array().expect("nodes");
+        nodes.iter().map(|t| t["slug"].as_str().expect("slug").to_owned()).collect()
+    };
+    let first = app.query(query, json!({ "first": 3 })).await;
+    assert_eq!(slugs(&first), ["bac-giang", "du-lich", "lao"]);
+    let info = &first["tags"]["pageInfo"];
+    assert_eq!((info["hasNextPage"].as_bool(), info["hasPreviousPage"].as_bool()), (Some(true), Some(false)));
+    assert_eq!(info["endCursor"], first["tags"]["edges"][2]["cursor"]);
+    let rest = app.query(query, json!({ "first": 3, "after": info["endCursor"] })).await;
+    assert_eq!(slugs(&rest), ["thanh-hoa"]);
+    let info = &rest["tags"]["pageInfo"];
+    assert_eq!((info["hasNextPage"].as_bool(), info["hasPreviousPage"].as_bool()), (Some(false), Some(true)));
+
+    for (typed, expected) in [("thanh h", vec!["thanh-hoa"]), ("BẮC", vec!["bac-giang"]), ("hoa", vec![])] {
+        let found = app.query(query, json!({ "first": 10, "startsWith": typed })).await;
+        assert_eq!(slugs(&found), expected, "{typed}");
+    }
+}
+
+#[actix_web::test]
 async fn taxonomy_lists_and_the_publication_are_served() {
     let app = spawn_app().await;
     Newsroom::new(&app.store).await;
     let data = app
         .query(
-            "{ categories { slug parent { slug } } tags { slug name } authors { slug name } publication { name tagline language baseUrl utcOffset } }",
+            "{ categories { slug parent { slug } } tags { nodes { slug name } } authors { slug name } publication { name tagline language baseUrl utcOffset } }",
             json!({}),
         )
         .await;
@@ -264,7 +294,8 @@ async fn taxonomy_lists_and_the_publication_are_served() {
     // Parents before their children, siblings by name with diacritics folded.
     assert_eq!(categories, vec![json!("the-thao"), json!("thoi-su"), json!("van-hoa"), json!("du-lich")]);
     assert_eq!(data["categories"][3]["parent"]["slug"], "van-hoa");
-    let tags: Vec<_> = data["tags"].as_array().expect("tags").iter().map(|t| t["name"].clone()).collect();
+    let tags: Vec<_> =
+        data["tags"]["nodes"].as_array().expect("tags").iter().map(|t| t["name"].clone()).collect();
     assert_eq!(tags, vec![json!("Bắc Giang"), json!("Du lịch"), json!("Lào"), json!("Thanh Hóa")]);
     assert_eq!(data["authors"][0]["name"], "Bá Đoàn");
     assert_eq!(

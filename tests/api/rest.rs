@@ -103,6 +103,39 @@ async fn taxonomy_lists_use_the_list_shape() {
 }
 
 #[actix_web::test]
+async fn tags_come_a_page_at_a_time_and_by_the_start_of_their_name() {
+    let app = newsroom_app().await;
+    let slugs = |body: &serde_json::Value| -> Vec<String> {
+        let items = body["items"].as_array().expect("items");
+        items.iter().map(|t| t["slug"].as_str().expect("slug").to_owned()).collect()
+    };
+    let (status, first) = app.get("/api/v1/tags?limit=3").await;
+    assert_eq!(status.as_u16(), 200, "{first}");
+    assert_eq!(slugs(&first), ["bac-giang", "du-lich", "lao"]);
+    let cursor = first["nextCursor"].as_str().expect("a next page");
+    let (_, rest) = app.get(&format!("/api/v1/tags?limit=3&cursor={cursor}")).await;
+    assert_eq!(slugs(&rest), ["thanh-hoa"]);
+    assert!(rest["nextCursor"].is_null(), "{rest}");
+
+    // As an editor types a tag's name: folded, word by word.
+    for (typed, expected) in
+        [("b%E1%BA%AFc%20g", vec!["bac-giang"]), ("THANH", vec!["thanh-hoa"]), ("giang", vec![])]
+    {
+        let (status, found) = app.get(&format!("/api/v1/tags?q={typed}")).await;
+        assert_eq!(status.as_u16(), 200, "{typed}: {found}");
+        assert_eq!(slugs(&found), expected, "{typed}");
+    }
+
+    for (query, parameter) in
+        [("limit=0", "limit"), ("limit=101", "limit"), ("cursor=zzz", "cursor"), ("q=%20-%20", "q")]
+    {
+        let (status, body) = app.get(&format!("/api/v1/tags?{query}")).await;
+        let message = assert_error(status, &body, 400, "BAD_REQUEST");
+        assert!(message.starts_with(parameter), "{query}: {message}");
+    }
+}
+
+#[actix_web::test]
 async fn a_section_tag_or_author_page_gets_its_heading_by_slug_and_sees_renames_at_once() {
     let desk = crate::helpers::desk().await;
     let app = &desk.app;

@@ -20,6 +20,19 @@ pub const MAX_PAGE_SIZE: u32 = 100;
 
 const CURSOR_VERSION: &str = "p1";
 
+/// A client's page size, `default` when it names none; `field` names the parameter in the error.
+fn page_size(first: Option<i64>, default: u32, field: &str) -> Result<u32> {
+    match first {
+        None => Ok(default),
+        Some(n) if (1..=i64::from(MAX_PAGE_SIZE)).contains(&n) => Ok(n as u32),
+        Some(n) => Err(Error::invalid(field, format!("must be between 1 and {MAX_PAGE_SIZE}, got {n}"))),
+    }
+}
+
+fn invalid_cursor(field: &str) -> Error {
+    Error::invalid(field, "is not a cursor this API issued; pass back an endCursor/nextCursor unchanged")
+}
+
 /// Which timestamp orders a list (newest first, ties broken by id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListOrder {
@@ -53,12 +66,7 @@ impl Cursor {
 
     /// Reads a cursor a client sent back; `field` names the parameter in the error.
     pub fn decode(value: &str, field: &str) -> Result<Cursor> {
-        let invalid = || {
-            Error::invalid(
-                field,
-                "is not a cursor this API issued; pass back an endCursor/nextCursor unchanged",
-            )
-        };
+        let invalid = || invalid_cursor(field);
         let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| invalid())?;
         let text = std::str::from_utf8(&bytes).map_err(|_| invalid())?;
         let mut parts = text.split(':');
@@ -85,16 +93,7 @@ impl PageRequest {
     /// Validates a client's page size and cursor. `names` are the parameter names the client used
     /// (`("first", "after")` in GraphQL, `("limit", "cursor")` in REST), so errors name them.
     pub fn parse(first: Option<i64>, after: Option<&str>, names: (&str, &str)) -> Result<PageRequest> {
-        let first = match first {
-            None => DEFAULT_PAGE_SIZE,
-            Some(n) if (1..=i64::from(MAX_PAGE_SIZE)).contains(&n) => n as u32,
-            Some(n) => {
-                return Err(Error::invalid(
-                    names.0,
-                    format!("must be between 1 and {MAX_PAGE_SIZE}, got {n}"),
-                ));
-            }
-        };
+        let first = page_size(first, DEFAULT_PAGE_SIZE, names.0)?;
         let after = after.map(|c| Cursor::decode(c, names.1)).transpose()?;
         Ok(PageRequest { first, after })
     }
@@ -134,6 +133,115 @@ impl Page<Article> {
     }
 }
 
+/// A position in a list by name, such as the tags: just after the item with this key. Names
+/// sort as readers read them, folded first ("Đà Nẵng" among the d's), then as written; the slug
+/// orders items that share a name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct NameKey {
+    folded: String,
+    name: String,
+    slug: String,
+}
+
+impl NameKey {
+    fn of(name: &str, slug: &str) -> NameKey {
+        NameKey { folded: crate::text::fold(name), name: name.to_owned(), slug: slug.to_owned() }
+    }
+
+    fn encode(&self) -> String {
+        // A slug never holds ':', so everything after the second one is the name.
+        URL_SAFE_NO_PAD.encode(format!("{NAME_CURSOR_VERSION}:{}:{}", self.slug, self.name))
+    }
+
+    fn decode(value: &str, field: &str) -> Result<NameKey> {
+        let invalid = || invalid_cursor(field);
+        let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| invalid())?;
+        let text = std::str::from_utf8(&bytes).map_err(|_| invalid())?;
+        let mut parts = text.splitn(3, ':');
+        let (Some(NAME_CURSOR_VERSION), Some(slug), Some(name)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(invalid());
+        };
+        Ok(NameKey::of(name, slug))
+    }
+}
+
+const NAME_CURSOR_VERSION: &str = "n1";
+
+/// What page of a list by name a client asked for (the tags: a tag index, or an editor's
+/// autocomplete), validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamePageRequest {
+    first: u32,
+    after: Option<NameKey>,
+    /// Only names whose folded words start with these ("bac g" finds "Bắc Giang").
+    starts_with: Option<String>,
+}
+
+impl NamePageRequest {
+    /// Validates a client's page size (at most [`MAX_PAGE_SIZE`], which is also the default: a
+    /// whole tag index page), cursor and name prefix. `names` are the parameters' names, for
+    /// errors: `("first", "after", "startsWith")` in GraphQL, `("limit", "cursor", "q")` in REST.
+    pub fn parse(
+        first: Option<i64>,
+        after: Option<&str>,
+        starts_with: Option<&str>,
+        names: (&str, &str, &str),
+    ) -> Result<NamePageRequest> {
+        let first = page_size(first, MAX_PAGE_SIZE, names.0)?;
+        let after = after.map(|c| NameKey::decode(c, names.1)).transpose()?;
+        let starts_with = match starts_with {
+            None => None,
+            Some(prefix) => {
+                let mut words = String::new();
+                crate::text::folded_words(prefix, &mut words);
+                if words.is_empty() {
+                    return Err(Error::invalid(names.2, "must hold a letter or a digit"));
+                }
+                Some(words)
+            }
+        };
+        Ok(NamePageRequest { first, after, starts_with })
+    }
+
+    /// Whether the request started after a cursor.
+    pub fn has_cursor(&self) -> bool {
+        self.after.is_some()
+    }
+
+    /// The page of `items` (in any order) this request names, in name order, and the cursor of
+    /// its last item when more follow.
+    pub fn page<T>(
+        &self,
+        items: Vec<T>,
+        name: impl Fn(&T) -> &str,
+        slug: impl Fn(&T) -> &str,
+    ) -> (Vec<(String, T)>, Option<String>) {
+        let mut keyed: Vec<(NameKey, T)> = items
+            .into_iter()
+            .map(|item| (NameKey::of(name(&item), slug(&item)), item))
+            .filter(|(key, _)| self.after.as_ref().is_none_or(|after| key > after))
+            .filter(|(key, _)| {
+                self.starts_with.as_ref().is_none_or(|prefix| starts_with_words(&key.folded, prefix))
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        let has_next_page = keyed.len() > self.first as usize;
+        keyed.truncate(self.first as usize);
+        let page: Vec<(String, T)> = keyed.into_iter().map(|(key, item)| (key.encode(), item)).collect();
+        let next = if has_next_page { page.last().map(|(cursor, _)| cursor.clone()) } else { None };
+        (page, next)
+    }
+}
+
+/// Whether the words of `folded` (a folded name) begin with `prefix` (folded words joined by
+/// single spaces): "bac g" begins "bac giang", the last word may be cut short.
+fn starts_with_words(folded: &str, prefix: &str) -> bool {
+    let mut words = String::with_capacity(folded.len());
+    crate::text::folded_words(folded, &mut words);
+    words.starts_with(prefix)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +275,79 @@ mod tests {
         for bad in [0, -1, 101, i64::MAX] {
             let err = PageRequest::parse(Some(bad), None, ("limit", "cursor")).expect_err("out of range");
             assert!(matches!(&err, Error::Validation { field, .. } if field == "limit"), "{err}");
+        }
+    }
+
+    fn tag(slug: &str, name: &str) -> (String, String) {
+        (slug.to_owned(), name.to_owned())
+    }
+
+    fn slugs(page: &[(String, (String, String))]) -> Vec<&str> {
+        page.iter().map(|(_, (slug, _))| slug.as_str()).collect()
+    }
+
+    #[test]
+    fn names_page_in_reading_order_and_a_cursor_resumes_after_its_item() {
+        let tags = vec![
+            tag("thanh-hoa", "Thanh Hóa"),
+            tag("da-nang", "Đà Nẵng"),
+            tag("bac-giang", "Bắc Giang"),
+            tag("bac-ninh", "Bắc Ninh"),
+            tag("bac-giang-2", "Bắc Giang"),
+        ];
+        let names = ("first", "after", "startsWith");
+        let first = NamePageRequest::parse(Some(2), None, None, names).expect("valid");
+        let (page, next) = first.page(tags.clone(), |t| &t.1, |t| &t.0);
+        assert_eq!(slugs(&page), ["bac-giang", "bac-giang-2"]);
+        let next = next.expect("more follow");
+        assert_eq!(next, page[1].0);
+
+        let second = NamePageRequest::parse(Some(2), Some(&next), None, names).expect("valid");
+        assert!(second.has_cursor());
+        let (page, next) = second.page(tags.clone(), |t| &t.1, |t| &t.0);
+        assert_eq!(slugs(&page), ["bac-ninh", "da-nang"], "Đ sorts among the d's");
+        let third = NamePageRequest::parse(Some(2), next.as_deref(), None, names).expect("valid");
+        let (page, next) = third.page(tags.clone(), |t| &t.1, |t| &t.0);
+        assert_eq!((slugs(&page), next), (vec!["thanh-hoa"], None));
+
+        // The item a cursor names was deleted since: the next page still starts after its place.
+        let without = tags.iter().filter(|t| t.0 != "bac-giang-2").cloned().collect();
+        let (page, _) = second.page(without, |t| &t.1, |t| &t.0);
+        assert_eq!(slugs(&page), ["bac-ninh", "da-nang"]);
+    }
+
+    #[test]
+    fn a_name_prefix_is_matched_folded_word_by_word() {
+        let tags =
+            vec![tag("bac-giang", "Bắc Giang"), tag("bac-ninh", "Bắc Ninh"), tag("giang-sinh", "Giáng sinh")];
+        let names = ("limit", "cursor", "q");
+        for (typed, expected) in [
+            ("bac g", vec!["bac-giang"]),
+            ("BẮC", vec!["bac-giang", "bac-ninh"]),
+            ("  bắc   ninh ", vec!["bac-ninh"]),
+            ("gi", vec!["giang-sinh"]),
+            ("ninh", vec![]),
+        ] {
+            let request = NamePageRequest::parse(None, None, Some(typed), names).expect("valid");
+            let (page, next) = request.page(tags.clone(), |t| &t.1, |t| &t.0);
+            assert_eq!((slugs(&page), next), (expected, None), "{typed}");
+        }
+    }
+
+    #[test]
+    fn bad_name_page_requests_name_the_parameter() {
+        let names = ("limit", "cursor", "q");
+        let cases = [
+            (Some(0), None, None, "limit"),
+            (Some(101), None, None, "limit"),
+            (None, Some("!!!"), None, "cursor"),
+            (None, Some(URL_SAFE_NO_PAD.encode("p1:1:1").as_str()), None, "cursor"),
+            (None, None, Some(" -- "), "q"),
+        ]
+        .map(|(first, after, prefix, field)| (first, after.map(str::to_owned), prefix, field));
+        for (first, after, prefix, field) in cases {
+            let err = NamePageRequest::parse(first, after.as_deref(), prefix, names).expect_err(field);
+            assert!(matches!(&err, Error::Validation { field: f, .. } if f == field), "{err}");
         }
     }
 }

@@ -349,6 +349,34 @@ impl CategoryObject {
     }
 }
 
+/// A page of tags, by name.
+#[derive(SimpleObject)]
+pub struct TagConnection {
+    pub edges: Vec<TagEdge>,
+    /// The tags alone, for clients that need no cursors.
+    pub nodes: Vec<TagObject>,
+    pub page_info: PageInfo,
+}
+
+#[derive(SimpleObject)]
+pub struct TagEdge {
+    /// Pass as `after` to continue after this tag.
+    pub cursor: String,
+    pub node: TagObject,
+}
+
+impl TagConnection {
+    /// `page` with each tag's cursor, as [`bantin_domain::NamePageRequest::page`] gives it.
+    pub fn new(page: Vec<(String, Tag)>, next_cursor: Option<String>, had_cursor: bool) -> TagConnection {
+        let start_cursor = page.first().map(|(cursor, _)| cursor.clone());
+        let end_cursor = page.last().map(|(cursor, _)| cursor.clone());
+        let nodes = page.iter().map(|(_, tag)| TagObject(tag.clone())).collect();
+        let edges = page.into_iter().map(|(cursor, tag)| TagEdge { cursor, node: TagObject(tag) }).collect();
+        let page_info = PageInfo::new(next_cursor.is_some(), had_cursor, start_cursor, end_cursor);
+        TagConnection { edges, nodes, page_info }
+    }
+}
+
 /// A topic label tying stories together.
 pub struct TagObject(pub Tag);
 

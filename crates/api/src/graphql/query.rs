@@ -1,13 +1,13 @@
 //! The public read root: what frontends query.
 
 use async_graphql::{Context, InputObject, Object, Result};
-use bantin_domain::Visibility;
+use bantin_domain::{NamePageRequest, Visibility, page::MAX_PAGE_SIZE};
 
 use super::{
     article_page,
     objects::{
         ArticleConnection, ArticleObject, ArticleStatusValue, AuthorObject, CategoryObject,
-        PublicationObject, TagObject,
+        PublicationObject, TagConnection, TagObject,
     },
 };
 use crate::{
@@ -123,9 +123,28 @@ impl ContentQuery {
         Ok(category.map(CategoryObject::new))
     }
 
-    /// Every tag, by name.
-    async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<TagObject>> {
-        Ok(state(ctx)?.content.tags().await.map_err(graphql_error)?.into_iter().map(TagObject).collect())
+    /// Tags by name ("Đà Nẵng" among the d's), a page at a time: a newsroom has thousands.
+    #[graphql(
+        complexity = "super::page_complexity(Some(first.unwrap_or(MAX_PAGE_SIZE as i32)), child_complexity)"
+    )]
+    async fn tags(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 100).")] first: Option<i32>,
+        after: Option<String>,
+        #[graphql(desc = "Only tags whose name starts with this, as typed: \"bac g\" finds \"Bắc Giang\".")]
+        starts_with: Option<String>,
+    ) -> Result<TagConnection> {
+        let request = NamePageRequest::parse(
+            first.map(i64::from),
+            after.as_deref(),
+            starts_with.as_deref(),
+            ("first", "after", "startsWith"),
+        )
+        .map_err(graphql_error)?;
+        let tags = state(ctx)?.content.tags().await.map_err(graphql_error)?;
+        let (page, next_cursor) = request.page(tags, |t| &t.name, |t| &t.slug);
+        Ok(TagConnection::new(page, next_cursor, request.has_cursor()))
     }
 
     /// One tag by slug; `null` when there is none. The slug of a tag merged into another finds

@@ -6,7 +6,9 @@
 mod wire;
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
-use bantin_domain::{Article, ArticleFilter, ContentReader, Error, PageRequest, Result, Visibility};
+use bantin_domain::{
+    Article, ArticleFilter, ContentReader, Error, NamePageRequest, PageRequest, Result, Visibility,
+};
 use serde::Deserialize;
 
 use crate::{
@@ -101,6 +103,15 @@ struct SearchParams {
 #[serde(deny_unknown_fields)]
 struct RelatedParams {
     limit: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TagsParams {
+    limit: Option<String>,
+    cursor: Option<String>,
+    /// The start of a tag's name, as a reader or editor types it ("bac g" for "Bắc Giang").
+    q: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -420,9 +431,17 @@ async fn categories(state: web::Data<AppState>, _: web::Query<NoParams>) -> Resu
     Ok(taxonomy(List { items, next_cursor: None }))
 }
 
-async fn tags(state: web::Data<AppState>, _: web::Query<NoParams>) -> Result<HttpResponse, ApiError> {
-    let items: Vec<TagJson> = state.content.tags().await?.into_iter().map(Into::into).collect();
-    Ok(taxonomy(List { items, next_cursor: None }))
+/// Tags by name, a page at a time: a newsroom has thousands.
+async fn tags(state: web::Data<AppState>, params: web::Query<TagsParams>) -> Result<HttpResponse, ApiError> {
+    let request = NamePageRequest::parse(
+        int_param(params.limit.as_deref(), "limit")?,
+        params.cursor.as_deref(),
+        params.q.as_deref(),
+        ("limit", "cursor", "q"),
+    )?;
+    let (page, next_cursor) = request.page(state.content.tags().await?, |t| &t.name, |t| &t.slug);
+    let items: Vec<TagJson> = page.into_iter().map(|(_, tag)| tag.into()).collect();
+    Ok(taxonomy(List { items, next_cursor }))
 }
 
 async fn authors(state: web::Data<AppState>, _: web::Query<NoParams>) -> Result<HttpResponse, ApiError> {
