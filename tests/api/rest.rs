@@ -103,7 +103,7 @@ async fn taxonomy_lists_use_the_list_shape() {
 }
 
 #[actix_web::test]
-async fn tags_come_a_page_at_a_time_and_by_the_start_of_their_name() {
+async fn tags_and_authors_come_a_page_at_a_time_and_by_the_start_of_their_name() {
     let app = newsroom_app().await;
     let slugs = |body: &serde_json::Value| -> Vec<String> {
         let items = body["items"].as_array().expect("items");
@@ -129,10 +129,22 @@ async fn tags_come_a_page_at_a_time_and_by_the_start_of_their_name() {
     for (query, parameter) in
         [("limit=0", "limit"), ("limit=101", "limit"), ("cursor=zzz", "cursor"), ("q=%20-%20", "q")]
     {
-        let (status, body) = app.get(&format!("/api/v1/tags?{query}")).await;
-        let message = assert_error(status, &body, 400, "BAD_REQUEST");
-        assert!(message.starts_with(parameter), "{query}: {message}");
+        for list in ["tags", "authors"] {
+            let (status, body) = app.get(&format!("/api/v1/{list}?{query}")).await;
+            let message = assert_error(status, &body, 400, "BAD_REQUEST");
+            assert!(message.starts_with(parameter), "{list}?{query}: {message}");
+        }
     }
+
+    // Authors page the same way: Bá Đoàn, then Nguyễn Minh Anh.
+    let (_, first) = app.get("/api/v1/authors?limit=1").await;
+    assert_eq!(slugs(&first), ["ba-doan"]);
+    let cursor = first["nextCursor"].as_str().expect("a next page");
+    let (_, rest) = app.get(&format!("/api/v1/authors?limit=1&cursor={cursor}")).await;
+    assert_eq!(slugs(&rest), ["minh-anh"]);
+    assert!(rest["nextCursor"].is_null(), "{rest}");
+    let (_, found) = app.get("/api/v1/authors?q=nguyen%20m").await;
+    assert_eq!(slugs(&found), ["minh-anh"]);
 }
 
 #[actix_web::test]

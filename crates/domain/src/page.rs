@@ -17,6 +17,10 @@ use crate::{
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 /// The largest page a client may ask for.
 pub const MAX_PAGE_SIZE: u32 = 100;
+/// Page size of a list by name (tags, authors) when the client names none: a tag index page,
+/// and small enough that a frontend asks for tags and authors in one GraphQL query within the
+/// anonymous complexity budget.
+pub const NAME_PAGE_SIZE: u32 = 50;
 
 const CURSOR_VERSION: &str = "p1";
 
@@ -179,8 +183,8 @@ pub struct NamePageRequest {
 }
 
 impl NamePageRequest {
-    /// Validates a client's page size (at most [`MAX_PAGE_SIZE`], which is also the default: a
-    /// whole tag index page), cursor and name prefix. `names` are the parameters' names, for
+    /// Validates a client's page size (at most [`MAX_PAGE_SIZE`], [`NAME_PAGE_SIZE`] by default),
+    /// cursor and name prefix. `names` are the parameters' names, for
     /// errors: `("first", "after", "startsWith")` in GraphQL, `("limit", "cursor", "q")` in REST.
     pub fn parse(
         first: Option<i64>,
@@ -188,7 +192,7 @@ impl NamePageRequest {
         starts_with: Option<&str>,
         names: (&str, &str, &str),
     ) -> Result<NamePageRequest> {
-        let first = page_size(first, MAX_PAGE_SIZE, names.0)?;
+        let first = page_size(first, NAME_PAGE_SIZE, names.0)?;
         let after = after.map(|c| NameKey::decode(c, names.1)).transpose()?;
         let starts_with = match starts_with {
             None => None,

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject, Union};
+use async_graphql::{Context, Enum, ID, Object, OutputType, Result, SimpleObject, Union};
 use bantin_domain::{
     Article, ArticleFilter, ArticleStatus, Author, Block, Category, CoverImage, Cursor, Mark, Page,
     Publication, Tag, Visibility,
@@ -349,31 +349,31 @@ impl CategoryObject {
     }
 }
 
-/// A page of tags, by name.
+/// A page of a list by name: the tags, the authors. The next page starts after
+/// `pageInfo.endCursor`.
 #[derive(SimpleObject)]
-pub struct TagConnection {
-    pub edges: Vec<TagEdge>,
-    /// The tags alone, for clients that need no cursors.
-    pub nodes: Vec<TagObject>,
+#[graphql(
+    concrete(name = "TagConnection", params(TagObject)),
+    concrete(name = "AuthorConnection", params(AuthorObject))
+)]
+pub struct NameConnection<T: OutputType> {
+    pub nodes: Vec<T>,
     pub page_info: PageInfo,
 }
 
-#[derive(SimpleObject)]
-pub struct TagEdge {
-    /// Pass as `after` to continue after this tag.
-    pub cursor: String,
-    pub node: TagObject,
-}
-
-impl TagConnection {
-    /// `page` with each tag's cursor, as [`bantin_domain::NamePageRequest::page`] gives it.
-    pub fn new(page: Vec<(String, Tag)>, next_cursor: Option<String>, had_cursor: bool) -> TagConnection {
+impl<T: OutputType> NameConnection<T> {
+    /// `page` with each item's cursor, as [`bantin_domain::NamePageRequest::page`] gives it.
+    pub fn new<Item>(
+        page: Vec<(String, Item)>,
+        next_cursor: Option<String>,
+        had_cursor: bool,
+        node: impl Fn(Item) -> T,
+    ) -> NameConnection<T> {
         let start_cursor = page.first().map(|(cursor, _)| cursor.clone());
         let end_cursor = page.last().map(|(cursor, _)| cursor.clone());
-        let nodes = page.iter().map(|(_, tag)| TagObject(tag.clone())).collect();
-        let edges = page.into_iter().map(|(cursor, tag)| TagEdge { cursor, node: TagObject(tag) }).collect();
+        let nodes = page.into_iter().map(|(_, item)| node(item)).collect();
         let page_info = PageInfo::new(next_cursor.is_some(), had_cursor, start_cursor, end_cursor);
-        TagConnection { edges, nodes, page_info }
+        NameConnection { nodes, page_info }
     }
 }
 

@@ -1,13 +1,13 @@
 //! The public read root: what frontends query.
 
 use async_graphql::{Context, InputObject, Object, Result};
-use bantin_domain::{NamePageRequest, Visibility, page::MAX_PAGE_SIZE};
+use bantin_domain::{NamePageRequest, Visibility, page::NAME_PAGE_SIZE};
 
 use super::{
     article_page,
     objects::{
-        ArticleConnection, ArticleObject, ArticleStatusValue, AuthorObject, CategoryObject,
-        PublicationObject, TagConnection, TagObject,
+        ArticleConnection, ArticleObject, ArticleStatusValue, AuthorObject, CategoryObject, NameConnection,
+        PublicationObject, TagObject,
     },
 };
 use crate::{
@@ -125,26 +125,20 @@ impl ContentQuery {
 
     /// Tags by name ("Đà Nẵng" among the d's), a page at a time: a newsroom has thousands.
     #[graphql(
-        complexity = "super::page_complexity(Some(first.unwrap_or(MAX_PAGE_SIZE as i32)), child_complexity)"
+        complexity = "super::page_complexity(Some(first.unwrap_or(NAME_PAGE_SIZE as i32)), child_complexity)"
     )]
     async fn tags(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Page size, 1 to 100 (default 100).")] first: Option<i32>,
+        #[graphql(desc = "Page size, 1 to 100 (default 50).")] first: Option<i32>,
         after: Option<String>,
         #[graphql(desc = "Only tags whose name starts with this, as typed: \"bac g\" finds \"Bắc Giang\".")]
         starts_with: Option<String>,
-    ) -> Result<TagConnection> {
-        let request = NamePageRequest::parse(
-            first.map(i64::from),
-            after.as_deref(),
-            starts_with.as_deref(),
-            ("first", "after", "startsWith"),
-        )
-        .map_err(graphql_error)?;
+    ) -> Result<NameConnection<TagObject>> {
+        let request = name_page_request(first, after, starts_with)?;
         let tags = state(ctx)?.content.tags().await.map_err(graphql_error)?;
         let (page, next_cursor) = request.page(tags, |t| &t.name, |t| &t.slug);
-        Ok(TagConnection::new(page, next_cursor, request.has_cursor()))
+        Ok(NameConnection::new(page, next_cursor, request.has_cursor(), TagObject))
     }
 
     /// One tag by slug; `null` when there is none. The slug of a tag merged into another finds
@@ -155,16 +149,22 @@ impl ContentQuery {
         Ok(tag.map(|tag| TagObject(tag.into_inner())))
     }
 
-    /// Every author, by name.
-    async fn authors(&self, ctx: &Context<'_>) -> Result<Vec<AuthorObject>> {
-        Ok(state(ctx)?
-            .content
-            .authors()
-            .await
-            .map_err(graphql_error)?
-            .into_iter()
-            .map(AuthorObject)
-            .collect())
+    /// Authors by name, a page at a time.
+    #[graphql(
+        complexity = "super::page_complexity(Some(first.unwrap_or(NAME_PAGE_SIZE as i32)), child_complexity)"
+    )]
+    async fn authors(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, 1 to 100 (default 50).")] first: Option<i32>,
+        after: Option<String>,
+        #[graphql(desc = "Only authors whose name starts with this, as typed: \"ba d\" finds \"Bá Đoàn\".")]
+        starts_with: Option<String>,
+    ) -> Result<NameConnection<AuthorObject>> {
+        let request = name_page_request(first, after, starts_with)?;
+        let authors = state(ctx)?.content.authors().await.map_err(graphql_error)?;
+        let (page, next_cursor) = request.page(authors, |a| &a.name, |a| &a.slug);
+        Ok(NameConnection::new(page, next_cursor, request.has_cursor(), AuthorObject))
     }
 
     async fn author(&self, ctx: &Context<'_>, slug: String) -> Result<Option<AuthorObject>> {
@@ -175,4 +175,19 @@ impl ContentQuery {
     async fn publication(&self, ctx: &Context<'_>) -> Result<PublicationObject> {
         Ok(PublicationObject::from(&state(ctx)?.config.publication))
     }
+}
+
+/// A list-by-name page request from GraphQL arguments.
+fn name_page_request(
+    first: Option<i32>,
+    after: Option<String>,
+    starts_with: Option<String>,
+) -> Result<NamePageRequest> {
+    NamePageRequest::parse(
+        first.map(i64::from),
+        after.as_deref(),
+        starts_with.as_deref(),
+        ("first", "after", "startsWith"),
+    )
+    .map_err(graphql_error)
 }

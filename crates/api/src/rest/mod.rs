@@ -107,11 +107,22 @@ struct RelatedParams {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct TagsParams {
+struct NameListParams {
     limit: Option<String>,
     cursor: Option<String>,
-    /// The start of a tag's name, as a reader or editor types it ("bac g" for "Bắc Giang").
+    /// The start of a name, as a reader or editor types it ("bac g" for "Bắc Giang").
     q: Option<String>,
+}
+
+impl NameListParams {
+    fn request(&self) -> Result<NamePageRequest> {
+        NamePageRequest::parse(
+            int_param(self.limit.as_deref(), "limit")?,
+            self.cursor.as_deref(),
+            self.q.as_deref(),
+            ("limit", "cursor", "q"),
+        )
+    }
 }
 
 #[derive(Deserialize)]
@@ -432,21 +443,25 @@ async fn categories(state: web::Data<AppState>, _: web::Query<NoParams>) -> Resu
 }
 
 /// Tags by name, a page at a time: a newsroom has thousands.
-async fn tags(state: web::Data<AppState>, params: web::Query<TagsParams>) -> Result<HttpResponse, ApiError> {
-    let request = NamePageRequest::parse(
-        int_param(params.limit.as_deref(), "limit")?,
-        params.cursor.as_deref(),
-        params.q.as_deref(),
-        ("limit", "cursor", "q"),
-    )?;
+async fn tags(
+    state: web::Data<AppState>,
+    params: web::Query<NameListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let request = params.request()?;
     let (page, next_cursor) = request.page(state.content.tags().await?, |t| &t.name, |t| &t.slug);
     let items: Vec<TagJson> = page.into_iter().map(|(_, tag)| tag.into()).collect();
     Ok(taxonomy(List { items, next_cursor }))
 }
 
-async fn authors(state: web::Data<AppState>, _: web::Query<NoParams>) -> Result<HttpResponse, ApiError> {
-    let items: Vec<AuthorJson> = state.content.authors().await?.into_iter().map(Into::into).collect();
-    Ok(taxonomy(List { items, next_cursor: None }))
+/// Authors by name, a page at a time.
+async fn authors(
+    state: web::Data<AppState>,
+    params: web::Query<NameListParams>,
+) -> Result<HttpResponse, ApiError> {
+    let request = params.request()?;
+    let (page, next_cursor) = request.page(state.content.authors().await?, |a| &a.name, |a| &a.slug);
+    let items: Vec<AuthorJson> = page.into_iter().map(|(_, author)| author.into()).collect();
+    Ok(taxonomy(List { items, next_cursor }))
 }
 
 /// One section, for a section page's heading, without the whole list.
