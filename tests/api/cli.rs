@@ -66,6 +66,37 @@ fn seed_migrate_and_serve_work_from_the_command_line() {
 }
 
 #[test]
+fn a_malformed_request_is_answered_400_and_logged_as_the_clients_mistake_not_an_error() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("malformed.db").display());
+    assert!(run(&["--database-url", &url, "migrate"]).status.success());
+    let log_path = dir.path().join("serve.log");
+    let log = std::fs::File::create(&log_path).expect("log file");
+    let (mut server, port) = serve(&url, "info,bantin::http=debug", &[], Stdio::from(log));
+    let mut answers = Vec::new();
+    for request in ["GET /healthz HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", "NOT HTTP AT ALL\r\n\r\n"] {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connected");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        stream.write_all(request.as_bytes()).expect("sent");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answers.push(answer);
+    }
+    let healthy = http_get(port, "/healthz");
+    let _ = server.kill();
+    let _ = server.wait();
+    for answer in &answers {
+        assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    }
+    assert!(healthy.is_some_and(|answer| answer.starts_with("HTTP/1.1 200")), "the server goes on");
+    let log = std::fs::read_to_string(&log_path).expect("log read");
+    assert!(!log.contains("ERROR"), "a client's malformed request is not an error of ours:\n{log}");
+    let noted = log.lines().filter(|line| line.contains("answered 400 to a malformed request")).count();
+    assert_eq!(noted, 2, "each is noted at DEBUG under bantin::http:\n{log}");
+}
+
+#[test]
 fn serve_answers_at_once_and_indexes_articles_the_search_index_lacks() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("unindexed.db").display());
