@@ -12,6 +12,8 @@
 #   with INTERNAL_SERVER_ERROR; validation and domain errors are what random arguments should get.
 #   logout and setUserDisabled are left out: they would end the token the run uses.
 # Then it fails if the server logged a warning or an error. FUZZ_EXAMPLES (200) per operation.
+# FUZZ_POSTGRES_URL (a database psql can connect to, e.g. postgres://postgres@127.0.0.1:5432/test)
+# runs it all on PostgreSQL instead: in a database of its own, created here and dropped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,8 +31,19 @@ if ! command -v schemathesis >/dev/null; then
 fi
 cargo build --release --bin bantin
 
-DB="$OUT/fuzz.db"; URL="sqlite://$DB?mode=rwc"; LOG="$OUT/fuzz-server.log"
-rm -f "$DB" "$DB-wal" "$DB-shm"
+LOG="$OUT/fuzz-server.log"
+if [ -n "${FUZZ_POSTGRES_URL:-}" ]; then
+  require_tool psql postgresql-client "Debian: sudo apt-get install postgresql-client"
+  FUZZ_DB="bantin_fuzz_$$"
+  psql -q "$FUZZ_POSTGRES_URL" -c "CREATE DATABASE $FUZZ_DB"
+  URL="${FUZZ_POSTGRES_URL%/*}/$FUZZ_DB"
+  # After the server stops (common.sh's EXIT trap), the database goes.
+  trap 'stop_server; psql -q "$FUZZ_POSTGRES_URL" -c "DROP DATABASE IF EXISTS $FUZZ_DB WITH (FORCE)"' EXIT
+  echo "-- on PostgreSQL, in database $FUZZ_DB"
+else
+  DB="$OUT/fuzz.db"; URL="sqlite://$DB?mode=rwc"
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+fi
 "$BIN" --database-url "$URL" seed --count 2000 --seed 7 --anchor 2026-11-01T00:00:00Z
 PASSWORD=fuzz-password-0123456789
 printf '%s\n' "$PASSWORD" | "$BIN" --database-url "$URL" user add --email fuzz@bantin.example --role admin \
