@@ -172,8 +172,8 @@ impl NameKey {
 
 const NAME_CURSOR_VERSION: &str = "n1";
 
-/// What page of a list by name a client asked for (the tags: a tag index, or an editor's
-/// autocomplete), validated.
+/// What page of a list by name a client asked for (tags and authors: an index page, or an
+/// editor's autocomplete), validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamePageRequest {
     first: u32,
@@ -184,8 +184,8 @@ pub struct NamePageRequest {
 
 impl NamePageRequest {
     /// Validates a client's page size (at most [`MAX_PAGE_SIZE`], [`NAME_PAGE_SIZE`] by default),
-    /// cursor and name prefix. `names` are the parameters' names, for
-    /// errors: `("first", "after", "startsWith")` in GraphQL, `("limit", "cursor", "q")` in REST.
+    /// cursor and name prefix. `names` are the parameters' names, for errors: `("first", "after",
+    /// "startsWith")` in GraphQL, `("limit", "cursor", "q")` in REST.
     pub fn parse(
         first: Option<i64>,
         after: Option<&str>,
