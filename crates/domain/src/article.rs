@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Offset, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -181,11 +181,15 @@ impl Publication {
         format!("{}/{slug}", self.base_url.trim_end_matches('/'))
     }
 
+    /// The time zone, for dating in it (feeds, sitemaps). Settings accept only offsets within
+    /// ±14:59, which `FixedOffset` always takes; anything else would be UTC.
+    pub fn zone(&self) -> FixedOffset {
+        FixedOffset::east_opt(self.utc_offset_minutes * 60).unwrap_or(Utc.fix())
+    }
+
     /// The time zone as RFC 3339 writes an offset: `+07:00`, `-05:30`, `+00:00`.
     pub fn utc_offset(&self) -> String {
-        let sign = if self.utc_offset_minutes < 0 { '-' } else { '+' };
-        let minutes = self.utc_offset_minutes.unsigned_abs();
-        format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+        self.zone().to_string()
     }
 }
 

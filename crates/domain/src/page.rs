@@ -37,6 +37,12 @@ fn invalid_cursor(field: &str) -> Error {
     Error::invalid(field, "is not a cursor this API issued; pass back an endCursor/nextCursor unchanged")
 }
 
+/// The text a cursor a client sent back encodes; `field` names the parameter in the error.
+fn cursor_text(value: &str, field: &str) -> Result<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| invalid_cursor(field))?;
+    String::from_utf8(bytes).map_err(|_| invalid_cursor(field))
+}
+
 /// Which timestamp orders a list (newest first, ties broken by id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListOrder {
@@ -71,8 +77,7 @@ impl Cursor {
     /// Reads a cursor a client sent back; `field` names the parameter in the error.
     pub fn decode(value: &str, field: &str) -> Result<Cursor> {
         let invalid = || invalid_cursor(field);
-        let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| invalid())?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| invalid())?;
+        let text = cursor_text(value, field)?;
         let mut parts = text.split(':');
         let (Some(CURSOR_VERSION), Some(secs), Some(id), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -159,8 +164,7 @@ impl NameKey {
 
     fn decode(value: &str, field: &str) -> Result<NameKey> {
         let invalid = || invalid_cursor(field);
-        let bytes = URL_SAFE_NO_PAD.decode(value).map_err(|_| invalid())?;
-        let text = std::str::from_utf8(&bytes).map_err(|_| invalid())?;
+        let text = cursor_text(value, field)?;
         let mut parts = text.splitn(3, ':');
         let (Some(NAME_CURSOR_VERSION), Some(slug), Some(name)) = (parts.next(), parts.next(), parts.next())
         else {

@@ -17,7 +17,7 @@ use actix_web::{
     web,
 };
 use bantin_domain::{Article, ArticleFilter, Error, PageRequest, Visibility};
-use chrono::{DateTime, FixedOffset, Offset, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 pub use render::{body_html, escape};
@@ -76,12 +76,6 @@ fn not_found(what: &str) -> ApiError {
     ApiError::not_found(format!(
         "no feed at {what}; feeds are /feeds/latest.rss|atom|json and /feeds/category|tag|author/SLUG.rss|atom|json"
     ))
-}
-
-/// The publication's time zone, from configuration.
-pub(crate) fn offset(state: &AppState) -> FixedOffset {
-    // Settings accept only offsets within ±14:59, which FixedOffset always takes.
-    FixedOffset::east_opt(state.config.publication.utc_offset_minutes * 60).unwrap_or(Utc.fix())
 }
 
 /// This server's own URL for `path` (feeds name themselves), from the request.
@@ -194,7 +188,7 @@ async fn feed(
         title,
         home_url,
         feed_url: own_url(request, request.path()),
-        offset: offset(state),
+        offset: state.config.publication.zone(),
         updated,
     };
     let body = match format {

@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use bantin_domain::{ArticleFilter, PageRequest, Visibility};
 use chrono::{Duration, Utc};
 
-use super::{dated, escape, offset, own_url};
+use super::{dated, escape, own_url};
 use crate::{AppState, error::ApiError};
 
 /// The sitemap protocol's limit of URLs per file.
@@ -31,7 +31,7 @@ fn cache_control(state: &AppState) -> String {
 
 async fn index(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, ApiError> {
     let pages = state.content.sitemap_pages(URLS_PER_SITEMAP, Visibility::public_now()).await?;
-    let zone = offset(&state);
+    let zone = state.config.publication.zone();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
     );
@@ -61,7 +61,7 @@ async fn page(
     if urls.is_empty() {
         return Err(ApiError::not_found(format!("no sitemap at {}", request.path())));
     }
-    let zone = offset(&state);
+    let zone = state.config.publication.zone();
     let publication = &state.config.publication;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
@@ -96,7 +96,7 @@ async fn news(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
             None => break,
         }
     }
-    let zone = offset(&state);
+    let zone = state.config.publication.zone();
     let publication = &state.config.publication;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
