@@ -462,17 +462,20 @@ fn on_postgresql_every_pooled_connection_is_opened_at_start_and_kept() {
 #[test]
 fn on_postgresql_a_seed_leaves_its_tables_vacuumed_and_analyzed_and_its_bodies_in_lz4() {
     // Until a vacuum marks its pages all-visible, an index-only scan (a tag page) reads the table.
+    // Which pages it may mark is the server's call: a transaction of any other session (a test
+    // beside this one creating its database) can hold them back. So this checks that the vacuum
+    // and the analyze ran, not what they found.
     let Some((runtime, database)) = postgres_test_database() else {
         return;
     };
     assert!(run(&["--database-url", &database.url, "seed", "--count", "60", "--seed", "5"]).status.success());
     let (state, compression) = runtime.block_on(async {
         let db = sea_orm::Database::connect(&database.url).await.expect("database");
-        // Both set by VACUUM and ANALYZE as they finish, not by the statistics collector later.
+        // Counted by VACUUM and ANALYZE themselves as they finish, not by autovacuum (off or not).
         let state = crate::helpers::first_value::<String>(
             &db,
-            "SELECT concat_ws(' ', relpages, relallvisible, reltuples::bigint) FROM pg_class \
-             WHERE relname = 'articles'",
+            "SELECT concat_ws(' ', s.vacuum_count, s.analyze_count, c.reltuples::bigint) \
+             FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid WHERE s.relname = 'articles'",
         )
         .await;
         // What the server offers, against what each seeded body (all over 2 KB) was stored with.
@@ -486,11 +489,10 @@ fn on_postgresql_a_seed_leaves_its_tables_vacuumed_and_analyzed_and_its_bodies_i
         db.close().await.expect("closed");
         (state, compression)
     });
-    let [pages, all_visible, analyzed] =
+    let [vacuums, analyzes, analyzed] =
         <[i64; 3]>::try_from(state.split(' ').map(|n| n.parse().expect(&state)).collect::<Vec<i64>>())
             .expect("three numbers");
-    assert!(pages > 0, "the table has pages");
-    assert_eq!(all_visible, pages, "every page of the seeded table is marked all-visible");
+    assert_eq!((vacuums, analyzes), (1, 1), "the seed vacuumed and analyzed the table once");
     assert_eq!(analyzed, 60, "the statistics count the seeded rows");
     let (indexes, deferred) = runtime.block_on(postgres_load_indexes(&database.url));
     assert_eq!((indexes.len(), deferred), (6, 0), "the load built the indexes it deferred: {indexes:?}");
