@@ -102,6 +102,12 @@ async fn a_list_of_origins_lets_in_only_those_and_never_hands_one_origin_another
     assert_eq!(body["error"]["code"], "ORIGIN_NOT_ALLOWED");
     assert!(body["error"]["message"].as_str().unwrap_or_default().contains("BANTIN_CORS_ORIGINS"), "{body}");
     assert_eq!(header(&headers, "access-control-allow-origin"), None);
+    // An origin made up to fill the headers is named by its start, not handed back whole.
+    let made_up = format!("https://{}.example", "a".repeat(8_000));
+    let (status, body, _) = preflight(&app, "/graphql", &made_up).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("ORIGIN_NOT_ALLOWED")));
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.len() < 300 && message.contains("'https://aaaa"), "{message}");
 
     // The second request is a cache hit: the origin is added to each answer, not stored with it.
     for (round, origin) in

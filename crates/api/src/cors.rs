@@ -20,6 +20,7 @@ use actix_web::{
     middleware::Next,
     web,
 };
+use bantin_domain::text::quoted;
 
 use crate::{
     AppState,
@@ -159,7 +160,7 @@ fn preflight(request: &HeaderMap, allow_origin: HeaderValue) -> HttpResponse {
 }
 
 fn refusal(origin: &HeaderValue) -> HttpResponse {
-    let origin = String::from_utf8_lossy(origin.as_bytes());
+    let origin = quoted(&String::from_utf8_lossy(origin.as_bytes()));
     ApiError::new(
         StatusCode::FORBIDDEN,
         code::ORIGIN_NOT_ALLOWED,

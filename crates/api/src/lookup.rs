@@ -2,7 +2,7 @@
 //! repository filters on, and finds what a slug names for public reads, former slugs included.
 //! Shared by GraphQL and REST so both reject the same inputs the same way.
 
-use bantin_domain::{Article, ArticleFilter, ContentReader, Error, Result, Tag, Visibility};
+use bantin_domain::{Article, ArticleFilter, ContentReader, Error, Result, Tag, Visibility, text::quoted};
 
 /// Filter values as a client sent them, with the parameter names it used, for error messages.
 #[derive(Debug, Default)]
@@ -19,7 +19,7 @@ pub(crate) async fn resolve_filter(
     slugs: FilterSlugs<'_>,
 ) -> Result<ArticleFilter> {
     let unknown = |param: &str, kind: &str, slug: &str| {
-        Error::invalid(param, format!("no {kind} has the slug '{slug}'"))
+        Error::invalid(param, format!("no {kind} has the slug {}", quoted(slug)))
     };
     let mut filter =
         ArticleFilter { exclude_slug: slugs.exclude_slug.map(str::to_owned), ..ArticleFilter::default() };

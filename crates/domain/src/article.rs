@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     blocks::reading_time_minutes,
     error::{Error, Result},
-    text::Slug,
+    text::{Slug, quoted},
 };
 
 macro_rules! id_type {
@@ -68,7 +68,7 @@ impl ArticleStatus {
         Self::ALL
             .into_iter()
             .find(|s| s.as_str() == value)
-            .ok_or_else(|| Error::invalid("status", format!("unknown status '{value}'")))
+            .ok_or_else(|| Error::invalid("status", format!("unknown status {}", quoted(value))))
     }
 }
 

@@ -160,7 +160,7 @@ pub struct Slug(String);
 impl Slug {
     /// Accepts a slug a client sent, or explains why it is not one.
     pub fn parse(value: &str) -> Result<Slug> {
-        let invalid = |reason: &str| Error::invalid("slug", format!("'{value}' {reason}"));
+        let invalid = |reason: &str| Error::invalid("slug", format!("{} {reason}", quoted(value)));
         if value.is_empty() {
             return Err(invalid("is empty"));
         }
@@ -221,6 +221,26 @@ pub fn slugify(title: &str, fallback: &str) -> Slug {
     if slug.is_empty() { Slug(fallback.to_owned()) } else { Slug(slug) }
 }
 
+/// How much of a client's value an error message quotes back: enough to recognise it.
+const QUOTED_CHARS: usize = 80;
+
+/// A client's `value` in single quotes, as an error message names it ([`excerpt`]).
+pub fn quoted(value: &str) -> String {
+    format!("'{}'", excerpt(value, QUOTED_CHARS))
+}
+
+/// `value` as an error message may show it: at most `max_chars` characters, then `…` if there
+/// were more, control characters as `?`. A value can be as long as the request that carried it,
+/// and an error should not hand it all back, nor put line breaks into a log line.
+pub fn excerpt(value: &str, max_chars: usize) -> String {
+    let mut shown: String =
+        value.chars().take(max_chars).map(|c| if c.is_control() { '?' } else { c }).collect();
+    if value.chars().nth(max_chars).is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
 /// Counts words the way readers perceive them: runs of letters or digits, after folding (so an
 /// NFD mark does not split a word). A Vietnamese syllable counts as one word, as it does for
 /// reading speed. Always the number of words [`folded_words`] writes.
@@ -253,6 +273,18 @@ fn is_word_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_quotes_a_long_value_cut_short_and_on_one_line() {
+        assert_eq!(quoted("bac-giang"), "'bac-giang'");
+        assert_eq!(excerpt("a\nb\tc", 10), "a?b?c");
+        let long = "đ".repeat(QUOTED_CHARS + 1);
+        assert_eq!(quoted(&long), format!("'{}…'", "đ".repeat(QUOTED_CHARS)));
+        assert_eq!(quoted(&long[..QUOTED_CHARS * 2]), format!("'{}'", "đ".repeat(QUOTED_CHARS)));
+        // A slug pasted a megabyte long is refused in a message of a few lines.
+        let message = Slug::parse(&"a".repeat(1 << 20)).expect_err("too long").to_string();
+        assert!(message.len() < 300 && message.contains("longer than"), "{message}");
+    }
 
     #[test]
     fn folding_removes_every_vietnamese_tone_and_vowel_mark() {

@@ -2,7 +2,10 @@
 
 use std::fmt;
 
-use crate::error::{Error, Result};
+use crate::{
+    error::{Error, Result},
+    text::quoted,
+};
 
 /// A newsroom role. Admins do everything; editors run the desk; writers write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25,7 +28,7 @@ impl Role {
 
     pub fn parse(value: &str) -> Result<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == value).ok_or_else(|| {
-            Error::invalid("role", format!("unknown role '{value}': use admin, editor or writer"))
+            Error::invalid("role", format!("unknown role {}: use admin, editor or writer", quoted(value)))
         })
     }
 }

@@ -109,13 +109,7 @@ impl TokenError {
     /// from the presented token.
     pub(crate) fn invalid(reason: impl AsRef<str>) -> TokenError {
         const MAX_REASON_CHARS: usize = 200;
-        let reason = reason.as_ref();
-        let mut clean: String =
-            reason.chars().take(MAX_REASON_CHARS).map(|c| if c.is_control() { '?' } else { c }).collect();
-        if reason.chars().nth(MAX_REASON_CHARS).is_some() {
-            clean.push('…');
-        }
-        TokenError::Invalid(clean)
+        TokenError::Invalid(bantin_domain::text::excerpt(reason.as_ref(), MAX_REASON_CHARS))
     }
 }
 

@@ -16,7 +16,7 @@ use actix_web::{
     http::header::{self, HttpDate},
     web,
 };
-use bantin_domain::{Article, ArticleFilter, Error, PageRequest, Visibility};
+use bantin_domain::{Article, ArticleFilter, Error, PageRequest, Visibility, text::quoted};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -154,7 +154,10 @@ async fn feed(
     let limit = match params.limit.as_deref() {
         None => DEFAULT_ITEMS,
         Some(v) => v.parse::<u32>().ok().filter(|n| (1..=MAX_ITEMS).contains(n)).ok_or_else(|| {
-            Error::invalid("limit", format!("must be a whole number from 1 to {MAX_ITEMS}, got '{v}'"))
+            Error::invalid(
+                "limit",
+                format!("must be a whole number from 1 to {MAX_ITEMS}, got {}", quoted(v)),
+            )
         })?,
     };
     let full = full_text(state, request, params.token.as_deref()).await?;

@@ -9,6 +9,7 @@ use bantin_domain::{
     editorial,
     editorial::{Action, Target},
     slugify,
+    text::quoted,
 };
 use chrono::{DateTime, Utc};
 
@@ -150,7 +151,7 @@ async fn category_id(
         .category_by_slug(slug)
         .await?
         .map(|c| c.id)
-        .ok_or_else(|| Error::invalid(field, format!("no category has the slug '{slug}'")))
+        .ok_or_else(|| Error::invalid(field, format!("no category has the slug {}", quoted(slug))))
 }
 
 async fn tag_ids(content: &dyn ContentReader, slugs: &[String]) -> bantin_domain::Result<Vec<TagId>> {
@@ -187,7 +188,7 @@ where
     for slug in slugs {
         let id = lookup(slug)
             .await?
-            .ok_or_else(|| Error::invalid(field, format!("no {noun} has the slug '{slug}'")))?;
+            .ok_or_else(|| Error::invalid(field, format!("no {noun} has the slug {}", quoted(slug))))?;
         if !ids.contains(&id) {
             ids.push(id);
         }
@@ -690,7 +691,12 @@ impl NewsroomMutation {
         for slug in &slugs {
             let article =
                 state.newsroom.article_by_slug_any_status(slug).await.map_err(graphql_error)?.ok_or_else(
-                    || graphql_error(Error::invalid("slugs", format!("no article has the slug '{slug}'"))),
+                    || {
+                        graphql_error(Error::invalid(
+                            "slugs",
+                            format!("no article has the slug {}", quoted(slug)),
+                        ))
+                    },
                 )?;
             if article.id == id {
                 return Err(graphql_error(Error::invalid("slugs", "an article cannot be related to itself")));
@@ -805,8 +811,9 @@ impl NewsroomMutation {
         admin_only(ctx, Action::ManageTaxonomy)?;
         let state = state(ctx)?;
         let tag = state.content.tag_by_slug(&slug).await.map_err(graphql_error)?;
-        let tag = tag
-            .ok_or_else(|| graphql_error(Error::invalid("slug", format!("no tag has the slug '{slug}'"))))?;
+        let tag = tag.ok_or_else(|| {
+            graphql_error(Error::invalid("slug", format!("no tag has the slug {}", quoted(&slug))))
+        })?;
         state.newsroom.delete_tag(tag.id).await.map_err(graphql_error)?;
         state.purge.purge_everything();
         Ok(true)

@@ -8,6 +8,7 @@ mod wire;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use bantin_domain::{
     Article, ArticleFilter, ContentReader, Error, NamePageRequest, PageRequest, Result, Visibility,
+    text::quoted,
 };
 use serde::Deserialize;
 
@@ -142,7 +143,8 @@ async fn openapi(_: web::Query<NoParams>) -> HttpResponse {
 fn int_param(value: Option<&str>, name: &str) -> Result<Option<i64>> {
     value
         .map(|v| {
-            v.parse::<i64>().map_err(|_| Error::invalid(name, format!("must be a whole number, got '{v}'")))
+            v.parse::<i64>()
+                .map_err(|_| Error::invalid(name, format!("must be a whole number, got {}", quoted(v))))
         })
         .transpose()
 }
@@ -219,7 +221,7 @@ fn time_param(value: Option<&str>, name: &str) -> Result<Option<chrono::DateTime
             chrono::DateTime::parse_from_rfc3339(v).map(|t| t.with_timezone(&chrono::Utc)).map_err(|_| {
                 Error::invalid(
                     name,
-                    format!("must be an RFC 3339 time like 2026-06-26T00:00:00+07:00, got '{v}'"),
+                    format!("must be an RFC 3339 time like 2026-06-26T00:00:00+07:00, got {}", quoted(v)),
                 )
             })
         })
