@@ -167,10 +167,12 @@ impl ArticleRow {
     /// over one at a time with a wake-up each; [`ArticleRow::unpack`] reads it. The values go as
     /// they are stored: as a JSON array every character of every title and lead was escaped on the
     /// way out and parsed again on the way in, a sixth of an uncached `latest` page's CPU.
+    /// One `concat` of every piece builds a row in one allocation (a NULL piece is empty, so a
+    /// NULL field is its `-` alone); a chain of `||` copied the row so far at every piece.
     pub(crate) fn packed_sql() -> &'static str {
         static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-            let fields = ARTICLE_ROW_COLUMNS.map(|c| format!("ifnull(octet_length({c}) || ':' || {c}, '-')"));
-            fields.join(" || ")
+            let fields = ARTICLE_ROW_COLUMNS.map(|c| format!("ifnull(octet_length({c}) || ':', '-'), {c}"));
+            format!("concat({})", fields.join(", "))
         });
         &SQL
     }
@@ -288,10 +290,33 @@ fn number<N: std::str::FromStr>(text: &str) -> Result<N, Error> {
 }
 
 /// A stored timestamp, read as serde reads one from JSON (RFC 3339, a space allowed for the `T`).
+/// The form bantin writes, `2026-06-26T07:30:00+00:00`, is read by position: chrono's general
+/// parser took three times as long, and a page of 20 has 60 of them.
 fn stored_time_from_text(text: &str) -> Result<DateTime<Utc>, Error> {
+    if let Some(time) = utc_seconds_from_text(text) {
+        return Ok(time);
+    }
     text.parse::<DateTime<chrono::FixedOffset>>()
         .map(|time| time.with_timezone(&Utc))
         .map_err(|err| malformed_row(&format!("'{text}' is not a time: {err}")))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS+00:00` exactly; `None` for anything else, left to the general parser.
+fn utc_seconds_from_text(text: &str) -> Option<DateTime<Utc>> {
+    let b = text.as_bytes();
+    if b.len() != 25 || &b[19..] != b"+00:00" || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| {
+        b.get(range)?.iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    let date =
+        chrono::NaiveDate::from_ymd_opt(i32::try_from(digits(0..4)?).ok()?, digits(5..7)?, digits(8..10)?)?;
+    let time = date.and_hms_opt(digits(11..13)?, digits(14..16)?, digits(17..19)?)?;
+    Some(time.and_utc())
 }
 
 const READING_ROWS: &str = "reading article rows from SQLite";
@@ -420,6 +445,31 @@ mod tests {
         assert_eq!((second.sapo.as_str(), second.cover.as_deref(), second.published_at), ("12:", None, None));
         assert_eq!(second.created_by, Some(42));
         assert_eq!(second.submitted_at.map(|t| t.to_rfc3339()).as_deref(), Some("2026-11-01T01:00:00+00:00"));
+    }
+
+    #[test]
+    fn stored_times_read_by_position_agree_with_chrono_and_other_forms_go_to_it() {
+        use super::{stored_time_from_text, utc_seconds_from_text};
+        for text in ["2026-06-26T07:30:00+00:00", "1999-12-31T23:59:59+00:00", "2028-02-29T00:00:00+00:00"] {
+            let general = text.parse::<chrono::DateTime<chrono::FixedOffset>>().expect(text).to_utc();
+            assert_eq!(utc_seconds_from_text(text), Some(general), "{text}");
+        }
+        for other in [
+            "2026-06-26 07:30:00+00:00",
+            "2026-06-26T07:30:00+07:00",
+            "2026-06-26T07:30:00.5+00:00",
+            "2026-06-26T07:30:00Z",
+            "2026-02-30T07:30:00+00:00",
+            "2026-06-26T24:30:00+00:00",
+            "2026-06-2xT07:30:00+00:00",
+        ] {
+            assert_eq!(utc_seconds_from_text(other), None, "{other}");
+        }
+        assert_eq!(
+            stored_time_from_text("2026-06-26T07:30:00+07:00").expect("an offset").to_rfc3339(),
+            "2026-06-26T00:30:00+00:00"
+        );
+        assert!(stored_time_from_text("2026-02-30T07:30:00+00:00").is_err());
     }
 
     #[test]
