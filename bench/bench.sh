@@ -4,7 +4,10 @@
 # with wrk from this machine: with the response cache on, then off. In the same run nginx serves
 # the exact bytes of the W1 and W1r answers, and of each of the 1,100 answers W2 rotates over (W2z:
 # gzip-compressed), as static files, requested in the same order: that is the ceiling each row is
-# compared with. Writes the table to target/bench/latest.md.
+# compared with. Each cached row's ceiling is measured just before it, so that the two runs of a
+# ratio see the same machine (a shared host's speed drifts within minutes); the uncached rows use
+# the ceiling measured before the cached row of the same name. Writes the table to
+# target/bench/latest.md.
 #
 # BENCH_DURATION (seconds per workload, default 10), BENCH_CONNECTIONS (32), BENCH_THREADS (2).
 set -euo pipefail
@@ -120,34 +123,20 @@ prime_cache() {
 # W2z is W2 asked for as browsers, CDNs and mobile clients ask: taking gzip.
 accept_encoding() { if [ "$1" = W2z ]; then echo gzip; fi; }
 
-declare -A RESULT
-run() { # MODE WORKLOAD
-  export BENCH_ACCEPT_ENCODING
-  BENCH_ACCEPT_ENCODING=$(accept_encoding "$2")
-  if [ "$1" = on ]; then prime_cache "$REQ/$2.txt"; fi
-  RESULT["$1,$2"]=$(run_wrk "$THREADS" "$CONNECTIONS" "$DURATION" "$REQ/$2.txt")
-  echo "   $1 $2: ${RESULT["$1,$2"]}"
+# The static file each row is compared with: W2's article (W2z: its gzip form), W1r's REST list
+# for the other REST rows, W1's GraphQL answer for the GraphQL rows.
+ceiling_of() {
+  case $1 in
+    W2|W2z) echo "$1" ;;
+    W1r|W3|W5|W6) echo W1r ;;
+    *) echo W1 ;;
+  esac
 }
 
-echo "== cache on: $ARTICLES articles, $CONNECTIONS connections, ${DURATION}s per workload"
-start_server "$URL"
-STARTUP_ON=$STARTUP_MS
-write_requests
-WORKLOADS="W1 W1g W1r W2 W2z W3 W4 W5 W6"
-for w in $WORKLOADS; do run on "$w"; done
-RSS_ON=$(server_peak_rss_mb)
-stop_server
-
-echo "== cache off"
-SERVE_ARGS="--cache off --related-cache false" start_server "$URL"
-STARTUP_OFF=$STARTUP_MS
-for w in W1 W1r W2 W3 W4 W5 W6; do run off "$w"; done
-RSS_OFF=$(server_peak_rss_mb)
-stop_server
-
-CEILING_W1=""; CEILING_W2=""
-if command -v nginx >/dev/null; then
-  echo "== ceiling: nginx serving the W1 and W1r answers and W2's 1,100 answers as files (W2z: gzip-compressed)"
+# Starts nginx serving $OUT/static (what write_requests saved) on NGINX_PORT, when it is installed.
+NGINX_PID=""
+start_nginx() {
+  command -v nginx >/dev/null || return 0
   mkdir -p "$OUT/nginx"
   cat > "$OUT/nginx/nginx.conf" <<EOF
 $( [ "$(id -u)" = 0 ] && echo "user root;" )
@@ -171,16 +160,65 @@ EOF
   nginx -c "$PWD/$OUT/nginx/nginx.conf" -p "$PWD/$OUT/nginx" &
   NGINX_PID=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$NGINX_PORT/w1.json" >/dev/null && break; sleep 0.05; done
-  BASE="http://127.0.0.1:$NGINX_PORT"
-  for w in W1 W1r W2 W2z; do
-    case $w in W1|W1r) echo "GET /$(echo "$w" | tr 'A-Z' 'a-z').json" > "$REQ/ceiling-$w.txt" ;; esac
-    export BENCH_ACCEPT_ENCODING
-    BENCH_ACCEPT_ENCODING=$(accept_encoding "$w")
-    RESULT["nginx,$w"]=$(run_wrk "$THREADS" "$CONNECTIONS" "$DURATION" "$REQ/ceiling-$w.txt")
-    echo "   nginx $w: ${RESULT["nginx,$w"]}"
-  done
-  kill "$NGINX_PID" 2>/dev/null || true; wait "$NGINX_PID" 2>/dev/null || true
-fi
+  local w
+  for w in W1 W1r; do echo "GET /$(echo "$w" | tr 'A-Z' 'a-z').json" > "$REQ/ceiling-$w.txt"; done
+}
+
+stop_nginx() {
+  [ -n "$NGINX_PID" ] || return 0
+  kill "$NGINX_PID" 2>/dev/null || true
+  wait "$NGINX_PID" 2>/dev/null || true
+  NGINX_PID=""
+}
+trap 'stop_server; stop_nginx' EXIT
+
+# nginx serving the static file workload $1 is compared with, measured now.
+measure_ceiling() {
+  [ -n "$NGINX_PID" ] || return 0
+  local ceiling
+  ceiling=$(ceiling_of "$1")
+  export BENCH_ACCEPT_ENCODING
+  BENCH_ACCEPT_ENCODING=$(accept_encoding "$ceiling")
+  RESULT["ceiling,$1"]=$(BASE="http://127.0.0.1:$NGINX_PORT" run_wrk "$THREADS" "$CONNECTIONS" "$DURATION" \
+    "$REQ/ceiling-$ceiling.txt")
+  echo "   nginx for $1 ($ceiling's bytes): ${RESULT["ceiling,$1"]}"
+}
+
+declare -A RESULT
+prime() { # WORKLOAD
+  export BENCH_ACCEPT_ENCODING
+  BENCH_ACCEPT_ENCODING=$(accept_encoding "$1")
+  prime_cache "$REQ/$1.txt"
+}
+run() { # MODE WORKLOAD
+  export BENCH_ACCEPT_ENCODING
+  BENCH_ACCEPT_ENCODING=$(accept_encoding "$2")
+  RESULT["$1,$2"]=$(run_wrk "$THREADS" "$CONNECTIONS" "$DURATION" "$REQ/$2.txt")
+  echo "   $1 $2: ${RESULT["$1,$2"]}"
+}
+
+echo "== cache on: $ARTICLES articles, $CONNECTIONS connections, ${DURATION}s per workload"
+start_server "$URL"
+STARTUP_ON=$STARTUP_MS
+write_requests
+start_nginx
+[ -n "$NGINX_PID" ] || echo "-- nginx is missing, so the table has no static-file ceiling"
+WORKLOADS="W1 W1g W1r W2 W2z W3 W4 W5 W6"
+for w in $WORKLOADS; do
+  prime "$w"
+  measure_ceiling "$w"
+  run on "$w"
+done
+stop_nginx
+RSS_ON=$(server_peak_rss_mb)
+stop_server
+
+echo "== cache off"
+SERVE_ARGS="--cache off --related-cache false" start_server "$URL"
+STARTUP_OFF=$STARTUP_MS
+for w in W1 W1r W2 W3 W4 W5 W6; do run off "$w"; done
+RSS_OFF=$(server_peak_rss_mb)
+stop_server
 
 rate() { awk -v n="$(field requests "$1")" -v s="$(field seconds "$1")" 'BEGIN { printf "%.0f", n / s }'; }
 describe() {
@@ -198,13 +236,13 @@ describe() {
 }
 row() { # MODE WORKLOAD
   local r=${RESULT["$1,$2"]} ceiling vs="n/a"
-  # Each row against the static file closest to its answer: W2's article, W1r's REST list for the
-  # other REST rows, W1's GraphQL answer for the GraphQL rows.
-  case $2 in
-    W2|W2z) ceiling=${RESULT["nginx,$2"]:-} ;;
-    W1r|W3|W5|W6) ceiling=${RESULT["nginx,W1r"]:-} ;;
-    *) ceiling=${RESULT["nginx,W1"]:-} ;;
-  esac
+  # A cached row against the ceiling measured just before it; an uncached row against the one
+  # measured before the cached row its ceiling is named after.
+  if [ "$1" = on ]; then
+    ceiling=${RESULT["ceiling,$2"]:-}
+  else
+    ceiling=${RESULT["ceiling,$(ceiling_of "$2")"]:-}
+  fi
   [ -n "$ceiling" ] && vs=$(ratio "$(rate "$r")" "$(rate "$ceiling")")
   echo "| $2 | $(describe "$2") | $1 | $(rate "$r") | $(us_to_ms "$(field p50 "$r")") ms | $(us_to_ms "$(field p99 "$r")") ms | $(field errors "$r") | $vs |"
 }
@@ -216,8 +254,8 @@ row() { # MODE WORKLOAD
   for w in $WORKLOADS; do row on "$w"; done
   for w in W1 W1r W2 W3 W4 W5 W6; do row off "$w"; done
   for w in W1 W1r W2 W2z; do
-    r=${RESULT["nginx,$w"]:-}
-    [ -n "$r" ] && echo "| ceiling $w | nginx, the same bytes as static files | - | $(rate "$r") | $(us_to_ms "$(field p50 "$r")") ms | $(us_to_ms "$(field p99 "$r")") ms | $(field errors "$r") | 1.00x |"
+    r=${RESULT["ceiling,$w"]:-}
+    [ -n "$r" ] && echo "| ceiling $w | nginx, the same bytes as static files, just before cached $w | - | $(rate "$r") | $(us_to_ms "$(field p50 "$r")") ms | $(us_to_ms "$(field p99 "$r")") ms | $(field errors "$r") | 1.00x |"
   done
   echo
   echo "- peak server RSS: $RSS_ON MiB with the cache on, $RSS_OFF MiB with it off"
