@@ -27,7 +27,7 @@ pub use newsroom::{
     ArticleChange, ArticleContent, ArticleDraft, ArticlePatch, NewUser, NewsroomStore, PartnerToken,
     Revision, User,
 };
-pub use page::{Cursor, NamePageRequest, Page, PageRequest};
+pub use page::{Cursor, ListedByName, NamePageRequest, Page, PageRequest};
 pub use repository::{ArticleFilter, ContentReader, Visibility};
 pub use text::{Slug, fold, slugify};
 pub use user::Role;

@@ -4,12 +4,14 @@
 //! A cursor names the last item of a page, so the next page is "items strictly after this key":
 //! page 500 costs what page 1 costs, and items sharing a timestamp are neither skipped nor repeated
 //! when new articles are published between two requests. Cursors are opaque to clients.
+//!
+//! Lists by name (tags, authors) page the same way, by a key of the name as readers sort it.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 
 use crate::{
-    article::{Article, ArticleId},
+    article::{Article, ArticleId, Author, Tag},
     error::{Error, Result},
 };
 
@@ -176,6 +178,32 @@ impl NameKey {
 
 const NAME_CURSOR_VERSION: &str = "n1";
 
+/// What a list by name shows of its items and orders them by.
+pub trait ListedByName {
+    fn name(&self) -> &str;
+    fn slug(&self) -> &str;
+}
+
+impl ListedByName for Tag {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn slug(&self) -> &str {
+        &self.slug
+    }
+}
+
+impl ListedByName for Author {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn slug(&self) -> &str {
+        &self.slug
+    }
+}
+
 /// What page of a list by name a client asked for (tags and authors: an index page, or an
 /// editor's autocomplete), validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,15 +247,10 @@ impl NamePageRequest {
 
     /// The page of `items` (in any order) this request names, in name order, and the cursor of
     /// its last item when more follow.
-    pub fn page<T>(
-        &self,
-        items: Vec<T>,
-        name: impl Fn(&T) -> &str,
-        slug: impl Fn(&T) -> &str,
-    ) -> (Vec<(String, T)>, Option<String>) {
+    pub fn page<T: ListedByName>(&self, items: Vec<T>) -> (Vec<(String, T)>, Option<String>) {
         let mut keyed: Vec<(NameKey, T)> = items
             .into_iter()
-            .map(|item| (NameKey::of(name(&item), slug(&item)), item))
+            .map(|item| (NameKey::of(item.name(), item.slug()), item))
             .filter(|(key, _)| self.after.as_ref().is_none_or(|after| key > after))
             .filter(|(key, _)| {
                 self.starts_with.as_ref().is_none_or(|prefix| starts_with_words(&key.folded, prefix))
@@ -290,6 +313,17 @@ mod tests {
         (slug.to_owned(), name.to_owned())
     }
 
+    /// A tag as (slug, name).
+    impl ListedByName for (String, String) {
+        fn name(&self) -> &str {
+            &self.1
+        }
+
+        fn slug(&self) -> &str {
+            &self.0
+        }
+    }
+
     fn slugs(page: &[(String, (String, String))]) -> Vec<&str> {
         page.iter().map(|(_, (slug, _))| slug.as_str()).collect()
     }
@@ -305,22 +339,22 @@ mod tests {
         ];
         let names = ("first", "after", "startsWith");
         let first = NamePageRequest::parse(Some(2), None, None, names).expect("valid");
-        let (page, next) = first.page(tags.clone(), |t| &t.1, |t| &t.0);
+        let (page, next) = first.page(tags.clone());
         assert_eq!(slugs(&page), ["bac-giang", "bac-giang-2"]);
         let next = next.expect("more follow");
         assert_eq!(next, page[1].0);
 
         let second = NamePageRequest::parse(Some(2), Some(&next), None, names).expect("valid");
         assert!(second.has_cursor());
-        let (page, next) = second.page(tags.clone(), |t| &t.1, |t| &t.0);
+        let (page, next) = second.page(tags.clone());
         assert_eq!(slugs(&page), ["bac-ninh", "da-nang"], "Đ sorts among the d's");
         let third = NamePageRequest::parse(Some(2), next.as_deref(), None, names).expect("valid");
-        let (page, next) = third.page(tags.clone(), |t| &t.1, |t| &t.0);
+        let (page, next) = third.page(tags.clone());
         assert_eq!((slugs(&page), next), (vec!["thanh-hoa"], None));
 
         // The item a cursor names was deleted since: the next page still starts after its place.
         let without = tags.iter().filter(|t| t.0 != "bac-giang-2").cloned().collect();
-        let (page, _) = second.page(without, |t| &t.1, |t| &t.0);
+        let (page, _) = second.page(without);
         assert_eq!(slugs(&page), ["bac-ninh", "da-nang"]);
     }
 
@@ -337,7 +371,7 @@ mod tests {
             ("ninh", vec![]),
         ] {
             let request = NamePageRequest::parse(None, None, Some(typed), names).expect("valid");
-            let (page, next) = request.page(tags.clone(), |t| &t.1, |t| &t.0);
+            let (page, next) = request.page(tags.clone());
             assert_eq!((slugs(&page), next), (expected, None), "{typed}");
         }
     }

@@ -132,7 +132,7 @@ pub trait ContentReader: Send + Sync {
     async fn categories(&self) -> Result<Vec<Category>>;
     async fn category_by_slug(&self, slug: &str) -> Result<Option<Category>>;
 
-    /// All tags by name.
+    /// All tags, in no set order: [`crate::NamePageRequest::page`] puts a page of them in name order.
     async fn tags(&self) -> Result<Vec<Tag>>;
     async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>>;
 
@@ -140,7 +140,7 @@ pub trait ContentReader: Send + Sync {
     /// tag has the slug.
     async fn tag_by_former_slug(&self, slug: &str) -> Result<Option<Tag>>;
 
-    /// All authors by name.
+    /// All authors, in no set order, like [`ContentReader::tags`].
     async fn authors(&self) -> Result<Vec<Author>>;
     async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>>;
 }

@@ -265,11 +265,6 @@ fn tree_order(mut categories: Vec<Category>) -> Vec<Category> {
     ordered
 }
 
-fn by_folded_name<T>(mut items: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<T> {
-    items.sort_by_cached_key(|item| (fold(name(item)), name(item).to_owned()));
-    items
-}
-
 #[async_trait]
 impl ContentReader for Store {
     fn content_version(&self) -> u64 {
@@ -512,7 +507,7 @@ impl ContentReader for Store {
 
     async fn tags(&self) -> Result<Vec<Tag>> {
         let rows = tag::Entity::find().all(&self.reader).await.map_err(db_err("listing tags"))?;
-        Ok(by_folded_name(rows.into_iter().map(mapping::tag).collect(), |t| &t.name))
+        Ok(rows.into_iter().map(mapping::tag).collect())
     }
 
     async fn tag_by_slug(&self, slug: &str) -> Result<Option<Tag>> {
@@ -540,7 +535,7 @@ impl ContentReader for Store {
 
     async fn authors(&self) -> Result<Vec<Author>> {
         let rows = author::Entity::find().all(&self.reader).await.map_err(db_err("listing authors"))?;
-        Ok(by_folded_name(rows.into_iter().map(mapping::author).collect(), |a| &a.name))
+        Ok(rows.into_iter().map(mapping::author).collect())
     }
 
     async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>> {

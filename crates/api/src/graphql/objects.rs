@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Object, OutputType, Result, SimpleObject, Union};
 use bantin_domain::{
-    Article, ArticleFilter, ArticleStatus, Author, Block, Category, CoverImage, Cursor, Mark, Page,
-    Publication, Tag, Visibility,
+    Article, ArticleFilter, ArticleStatus, Author, Block, Category, CoverImage, Cursor, ListedByName, Mark,
+    NamePageRequest, Page, Publication, Tag, Visibility,
 };
 use chrono::{DateTime, Utc};
 
@@ -362,17 +362,17 @@ pub struct NameConnection<T: OutputType> {
 }
 
 impl<T: OutputType> NameConnection<T> {
-    /// `page` with each item's cursor, as [`bantin_domain::NamePageRequest::page`] gives it.
-    pub fn new<Item>(
-        page: Vec<(String, Item)>,
-        next_cursor: Option<String>,
-        had_cursor: bool,
+    /// The page of `items` that `request` names, each shown as `node` makes it.
+    pub fn page<Item: ListedByName>(
+        request: &NamePageRequest,
+        items: Vec<Item>,
         node: impl Fn(Item) -> T,
     ) -> NameConnection<T> {
+        let (page, next_cursor) = request.page(items);
         let start_cursor = page.first().map(|(cursor, _)| cursor.clone());
         let end_cursor = page.last().map(|(cursor, _)| cursor.clone());
         let nodes = page.into_iter().map(|(_, item)| node(item)).collect();
-        let page_info = PageInfo::new(next_cursor.is_some(), had_cursor, start_cursor, end_cursor);
+        let page_info = PageInfo::new(next_cursor.is_some(), request.has_cursor(), start_cursor, end_cursor);
         NameConnection { nodes, page_info }
     }
 }

@@ -137,8 +137,7 @@ impl ContentQuery {
     ) -> Result<NameConnection<TagObject>> {
         let request = name_page_request(first, after, starts_with)?;
         let tags = state(ctx)?.content.tags().await.map_err(graphql_error)?;
-        let (page, next_cursor) = request.page(tags, |t| &t.name, |t| &t.slug);
-        Ok(NameConnection::new(page, next_cursor, request.has_cursor(), TagObject))
+        Ok(NameConnection::page(&request, tags, TagObject))
     }
 
     /// One tag by slug; `null` when there is none. The slug of a tag merged into another finds
@@ -163,8 +162,7 @@ impl ContentQuery {
     ) -> Result<NameConnection<AuthorObject>> {
         let request = name_page_request(first, after, starts_with)?;
         let authors = state(ctx)?.content.authors().await.map_err(graphql_error)?;
-        let (page, next_cursor) = request.page(authors, |a| &a.name, |a| &a.slug);
-        Ok(NameConnection::new(page, next_cursor, request.has_cursor(), AuthorObject))
+        Ok(NameConnection::page(&request, authors, AuthorObject))
     }
 
     async fn author(&self, ctx: &Context<'_>, slug: String) -> Result<Option<AuthorObject>> {

@@ -7,8 +7,8 @@ mod wire;
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use bantin_domain::{
-    Article, ArticleFilter, ContentReader, Error, NamePageRequest, PageRequest, Result, Visibility,
-    text::quoted,
+    Article, ArticleFilter, ContentReader, Error, ListedByName, NamePageRequest, PageRequest, Result,
+    Visibility, text::quoted,
 };
 use serde::Deserialize;
 
@@ -450,9 +450,7 @@ async fn tags(
     params: web::Query<NameListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let request = params.request()?;
-    let (page, next_cursor) = request.page(state.content.tags().await?, |t| &t.name, |t| &t.slug);
-    let items: Vec<TagJson> = page.into_iter().map(|(_, tag)| tag.into()).collect();
-    Ok(taxonomy(List { items, next_cursor }))
+    Ok(name_list::<_, TagJson>(&request, state.content.tags().await?))
 }
 
 /// Authors by name, a page at a time.
@@ -461,9 +459,17 @@ async fn authors(
     params: web::Query<NameListParams>,
 ) -> Result<HttpResponse, ApiError> {
     let request = params.request()?;
-    let (page, next_cursor) = request.page(state.content.authors().await?, |a| &a.name, |a| &a.slug);
-    let items: Vec<AuthorJson> = page.into_iter().map(|(_, author)| author.into()).collect();
-    Ok(taxonomy(List { items, next_cursor }))
+    Ok(name_list::<_, AuthorJson>(&request, state.content.authors().await?))
+}
+
+/// The page of `items` that `request` names, as a list of `Json`.
+fn name_list<T: ListedByName, Json: From<T> + serde::Serialize>(
+    request: &NamePageRequest,
+    items: Vec<T>,
+) -> HttpResponse {
+    let (page, next_cursor) = request.page(items);
+    let items: Vec<Json> = page.into_iter().map(|(_, item)| item.into()).collect();
+    taxonomy(List { items, next_cursor })
 }
 
 /// One section, for a section page's heading, without the whole list.
