@@ -144,29 +144,36 @@ async fn ranked(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut query = article::Entity::find()
+    // Only the ids go to the database, so that it looks each one up by its key. With the window
+    // in the query too, SQLite walked the window's whole stretch of the date index instead (a
+    // year either side of the source holds most of a corpus): 2.6 ms against 0.4 ms for 130
+    // candidates among 10,000 articles, and ten times that among 100,000.
+    let query = article::Entity::find()
         .filter(visible(visibility))
         .filter(article::Column::Id.is_in(ids.iter().copied()));
+    let mut rows = article_rows(db, query, "loading related candidates").await?;
     if let Some((lo, hi)) = window {
         // Text neighbours come from the whole index; keep the window for them too.
-        query = query.filter(article::Column::PublishedAt.between(lo, hi));
+        rows.retain(|row| row.published_at.is_some_and(|at| lo <= at && at <= hi));
     }
-    let rows = article_rows(db, query, "loading related candidates").await?;
     let mut shared: HashMap<i64, Vec<TagId>> = HashMap::new();
     let mut frequency = HashMap::new();
     if !source.tags.is_empty() {
+        // Every tag of each candidate, by the link table's key, and the source's kept here: asked
+        // for the source's tags as well, SQLite read every posting of those tags instead.
         let pairs: Vec<(i64, i64)> = article_tag::Entity::find()
             .select_only()
             .column(article_tag::Column::ArticleId)
             .column(article_tag::Column::TagId)
             .filter(article_tag::Column::ArticleId.is_in(rows.iter().map(|r| r.id)))
-            .filter(article_tag::Column::TagId.is_in(source.tags.iter().map(|t| t.0)))
             .into_tuple()
             .all(db)
             .await
             .map_err(db_err("loading shared tags"))?;
         for (article_id, tag_id) in pairs {
-            shared.entry(article_id).or_default().push(TagId(tag_id));
+            if source.tags.contains(&TagId(tag_id)) {
+                shared.entry(article_id).or_default().push(TagId(tag_id));
+            }
         }
         let counts: Vec<(i64, i64)> = article_tag::Entity::find()
             .select_only()
