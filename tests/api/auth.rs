@@ -211,8 +211,16 @@ async fn admins_manage_users_and_a_disabled_users_tokens_stop_working_at_once() 
     let (status, body, _) =
         app.post_graphql(None, login, json!({ "e": "new@tin.example", "p": PASSWORD })).await;
     assert_unauthenticated(status, &body);
-    let users = app.query_as(&desk.admin, "{ users { email disabled } }", json!({})).await;
-    assert_eq!(users["users"].as_array().map(Vec::len), Some(5));
+    let users = app.query_as(&desk.admin, "{ users { email disabled authorSlug } }", json!({})).await;
+    let users = users["users"].as_array().expect("users");
+    assert_eq!(users.len(), 5);
+    // Each user's byline, all read at once: three users with authors (two share one), two without.
+    let author_of =
+        |email: &str| users.iter().find(|user| user["email"] == email).map(|user| user["authorSlug"].clone());
+    assert_eq!(author_of("new@tin.example"), Some(json!("minh-anh")));
+    assert_eq!(author_of("editor@tin.example"), Some(json!("minh-anh")));
+    assert_eq!(author_of("writer@tin.example"), Some(json!("ba-doan")));
+    assert_eq!(users.iter().filter(|user| user["authorSlug"].is_null()).count(), 2);
 }
 
 #[actix_web::test]

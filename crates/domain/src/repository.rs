@@ -142,5 +142,7 @@ pub trait ContentReader: Send + Sync {
 
     /// All authors, in no set order, like [`ContentReader::tags`].
     async fn authors(&self) -> Result<Vec<Author>>;
+    /// The authors with these ids (unknown ids are left out).
+    async fn authors_by_id(&self, ids: &[AuthorId]) -> Result<HashMap<AuthorId, Author>>;
     async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>>;
 }

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use bantin_domain::{
-    Article, ArticleFilter, ArticleId, ArticleStatus, Author, Body, Category, CategoryId, ContentReader,
-    Cursor, Error, Page, PageRequest, Result, Tag, Visibility, page::ListOrder, text::fold,
+    Article, ArticleFilter, ArticleId, ArticleStatus, Author, AuthorId, Body, Category, CategoryId,
+    ContentReader, Cursor, Error, Page, PageRequest, Result, Tag, Visibility, page::ListOrder, text::fold,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, JoinType, Order, PaginatorTrait,
@@ -536,6 +536,18 @@ impl ContentReader for Store {
     async fn authors(&self) -> Result<Vec<Author>> {
         let rows = author::Entity::find().all(&self.reader).await.map_err(db_err("listing authors"))?;
         Ok(rows.into_iter().map(mapping::author).collect())
+    }
+
+    async fn authors_by_id(&self, ids: &[AuthorId]) -> Result<HashMap<AuthorId, Author>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows = author::Entity::find()
+            .filter(author::Column::Id.is_in(ids.iter().map(|id| id.0)))
+            .all(&self.reader)
+            .await
+            .map_err(db_err("loading authors"))?;
+        Ok(rows.into_iter().map(|row| (AuthorId(row.id), mapping::author(row))).collect())
     }
 
     async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>> {

@@ -2,11 +2,13 @@
 //! and preview links. Every resolver checks the caller's rights with
 //! [`bantin_domain::editorial::authorize`] before it writes anything.
 
+use std::collections::HashMap;
+
 use async_graphql::{Context, ErrorExtensions, ID, Object, Result, SimpleObject};
 use bantin_domain::{
-    Article, ArticleChange, ArticleContent, ArticleDraft, ArticleId, ArticlePatch, AuthorId, CategoryId,
-    ContentReader, Error, NewAuthor, NewCategory, NewTag, PartnerToken, Revision, Role, Slug, TagId, User,
-    editorial,
+    Article, ArticleChange, ArticleContent, ArticleDraft, ArticleId, ArticlePatch, Author, AuthorId,
+    CategoryId, ContentReader, Error, NewAuthor, NewCategory, NewTag, PartnerToken, Revision, Role, Slug,
+    TagId, User, editorial,
     editorial::{Action, Target},
     slugify,
     text::quoted,
@@ -315,22 +317,30 @@ impl From<Role> for RoleValue {
     }
 }
 
-async fn user_object(state: &AppState, user: User) -> Result<UserObject> {
-    let author_slug = match user.author_id {
-        Some(id) => {
-            let authors = state.content.authors().await.map_err(graphql_error)?;
-            authors.into_iter().find(|a| a.id == id).map(|a| a.slug)
+impl UserObject {
+    /// `authors` holds the user's author, if it has one.
+    fn new(user: User, authors: &HashMap<AuthorId, Author>) -> UserObject {
+        UserObject {
+            id: ID(user.id.to_string()),
+            author_slug: user.author_id.and_then(|id| authors.get(&id)).map(|author| author.slug.clone()),
+            email: user.email,
+            display_name: user.display_name,
+            role: user.role.into(),
+            disabled: user.disabled,
         }
-        None => None,
-    };
-    Ok(UserObject {
-        id: ID(user.id.to_string()),
-        email: user.email,
-        display_name: user.display_name,
-        role: user.role.into(),
-        disabled: user.disabled,
-        author_slug,
-    })
+    }
+}
+
+async fn user_object(state: &AppState, user: User) -> Result<UserObject> {
+    let authors = state.content.authors_by_id(user.author_id.as_slice()).await.map_err(graphql_error)?;
+    Ok(UserObject::new(user, &authors))
+}
+
+/// The users as GraphQL objects, their authors read in one query.
+async fn user_objects(state: &AppState, users: Vec<User>) -> Result<Vec<UserObject>> {
+    let author_ids: Vec<AuthorId> = users.iter().filter_map(|user| user.author_id).collect();
+    let authors = state.content.authors_by_id(&author_ids).await.map_err(graphql_error)?;
+    Ok(users.into_iter().map(|user| UserObject::new(user, &authors)).collect())
 }
 
 /// What `login` and `refresh` return.
@@ -501,11 +511,7 @@ impl NewsroomQuery {
     async fn users(&self, ctx: &Context<'_>) -> Result<Vec<UserObject>> {
         admin_only(ctx, Action::ManageUsers)?;
         let state = state(ctx)?;
-        let mut out = Vec::new();
-        for user in state.newsroom.users().await.map_err(graphql_error)? {
-            out.push(user_object(state, user).await?);
-        }
-        Ok(out)
+        user_objects(state, state.newsroom.users().await.map_err(graphql_error)?).await
     }
 
     /// Partner tokens, newest first (admins).
