@@ -2,7 +2,7 @@
 //! between SQLite (FTS5) and PostgreSQL (`tsvector`) is here; both index the same folded tokens,
 //! which [`bantin_domain::search::index_text`] produces.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use bantin_domain::{
     Body, Error, Result, Visibility,
@@ -10,7 +10,7 @@ use bantin_domain::{
     text::{folded_words, folded_words_kept},
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect, Statement, Value,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement, Value,
     sea_query::{Alias, Expr, ExprTrait, Order, Query},
 };
 
@@ -276,11 +276,24 @@ pub(crate) async fn candidates(
 ) -> Result<Vec<Candidate>> {
     let mut ranked = tier(db, Tier::Headline, query, search_filter, visibility, &[], MAX_CANDIDATES).await?;
     if ranked.len() < MAX_CANDIDATES {
-        let seen: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
+        let seen: Vec<i64> = ranked.iter().map(|hit| hit.id).collect();
         let room = MAX_CANDIDATES - ranked.len();
         ranked.extend(tier(db, Tier::Anywhere, query, search_filter, visibility, &seen, room).await?);
     }
     load(db, ranked).await
+}
+
+/// An index hit, best first in its tier, with its row when finding it read the row already.
+struct Hit {
+    id: i64,
+    text_rank: f64,
+    row: Option<ArticleRow>,
+}
+
+impl Hit {
+    fn unread((id, text_rank): (i64, f64)) -> Hit {
+        Hit { id, text_rank, row: None }
+    }
 }
 
 async fn tier(
@@ -291,7 +304,7 @@ async fn tier(
     visibility: Visibility,
     skip: &[i64],
     limit: usize,
-) -> Result<Vec<(i64, f64)>> {
+) -> Result<Vec<Hit>> {
     let filter = &search_filter.articles;
     let range = (search_filter.from, search_filter.to);
     let backend = db.get_database_backend();
@@ -392,7 +405,8 @@ async fn tier(
     if let Some(to) = range.1 {
         select.and_where(Expr::col((article::Entity, article::Column::PublishedAt)).lte(stored_time(to)));
     }
-    ids_and_ranks(&db.query_all(&select).await.map_err(db_err("searching"))?)
+    let hits = ids_and_ranks(&db.query_all(&select).await.map_err(db_err("searching"))?)?;
+    Ok(hits.into_iter().map(Hit::unread).collect())
 }
 
 /// PostgreSQL's longest lexeme: `to_tsvector` skips a longer word, `array_to_tsvector` fails on it.
@@ -421,12 +435,15 @@ fn ids_and_ranks(rows: &[sea_orm::QueryResult]) -> Result<Vec<(i64, f64)>> {
         .map_err(db_err("reading search results"))
 }
 
-/// SQLite, a search with no filter: the best-ranked index hits first, then which of them the
+/// SQLite, a search with no filter: the best-ranked index hits first, then the rows of those the
 /// caller may see. Joining every hit to `articles` to test visibility before ranking was a third
 /// of a search's time when the query's words are on tens of thousands of articles. Hidden
-/// articles (drafts, scheduled, deleted) are few, so the best `2 × limit` hits nearly always hold
-/// `limit` visible ones, and then they are exactly the best `limit` visible hits. `None` when they
-/// do not: the caller runs the joined query.
+/// articles (drafts, scheduled, deleted) are few, so the best `limit` plus a quarter hits nearly
+/// always hold `limit` visible ones, and then they are exactly the best `limit` visible hits.
+/// `None` when they do not: the caller runs the joined query. The rows read to tell which hits
+/// are visible are the rows the search returns: reading them once, instead of testing twice as
+/// many hits in one query and loading the kept ones in another, took a 100,000-article search
+/// from 600 + 300 row lookups to 375.
 async fn visible_among_best_hits(
     db: &impl ConnectionTrait,
     table: &str,
@@ -434,8 +451,8 @@ async fn visible_among_best_hits(
     matches: &str,
     visibility: Visibility,
     limit: usize,
-) -> Result<Option<Vec<(i64, f64)>>> {
-    let fetch = limit.saturating_mul(2);
+) -> Result<Option<Vec<Hit>>> {
+    let fetch = limit.saturating_add(limit / 4);
     let sql = format!(
         "SELECT rowid AS id, {rank} AS text_rank FROM {table} WHERE {matches} \
          ORDER BY text_rank DESC LIMIT {fetch}"
@@ -446,41 +463,40 @@ async fn visible_among_best_hits(
             .map_err(db_err("searching"))?,
     )?;
     if hits.is_empty() {
-        return Ok(Some(hits));
+        return Ok(Some(Vec::new()));
     }
-    let shown: HashSet<i64> = article::Entity::find()
-        .select_only()
-        .column(article::Column::Id)
+    let query = article::Entity::find()
         .filter(visible(visibility))
-        .filter(article::Column::Id.is_in(hits.iter().map(|(id, _)| *id)))
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(db_err("searching"))?
-        .into_iter()
-        .collect();
+        .filter(article::Column::Id.is_in(hits.iter().map(|(id, _)| *id)));
+    let mut shown: HashMap<i64, ArticleRow> =
+        article_rows(db, query, "searching").await?.into_iter().map(|row| (row.id, row)).collect();
     let every_hit_read = hits.len() < fetch;
-    let kept: Vec<(i64, f64)> = hits.into_iter().filter(|(id, _)| shown.contains(id)).take(limit).collect();
+    let kept: Vec<Hit> = hits
+        .into_iter()
+        .filter_map(|(id, text_rank)| shown.remove(&id).map(|row| Hit { id, text_rank, row: Some(row) }))
+        .take(limit)
+        .collect();
     Ok((kept.len() == limit || every_hit_read).then_some(kept))
 }
 
-/// The candidates' rows, in rank order.
-async fn load(db: &impl ConnectionTrait, ranked: Vec<(i64, f64)>) -> Result<Vec<Candidate>> {
-    if ranked.is_empty() {
-        return Ok(Vec::new());
-    }
-    let query = article::Entity::find().filter(article::Column::Id.is_in(ranked.iter().map(|(id, _)| *id)));
-    let mut articles: HashMap<i64, ArticleRow> = article_rows(db, query, "loading search results")
-        .await?
-        .into_iter()
-        .map(|row| (row.id, row))
-        .collect();
+/// The candidates, in rank order: the rows their hits did not bring are read in one query.
+async fn load(db: &impl ConnectionTrait, ranked: Vec<Hit>) -> Result<Vec<Candidate>> {
+    let unread: Vec<i64> = ranked.iter().filter(|hit| hit.row.is_none()).map(|hit| hit.id).collect();
+    let mut read: HashMap<i64, ArticleRow> = if unread.is_empty() {
+        HashMap::new()
+    } else {
+        let query = article::Entity::find().filter(article::Column::Id.is_in(unread));
+        article_rows(db, query, "loading search results")
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row))
+            .collect()
+    };
     ranked
         .into_iter()
-        .filter_map(|(id, text_rank)| articles.remove(&id).map(|row| (row, text_rank)))
+        .filter_map(|hit| hit.row.or_else(|| read.remove(&hit.id)).map(|row| (row, hit.text_rank)))
         .map(|(row, text_rank)| Ok(Candidate { article: mapping::article(row)?, text_rank }))
-        .collect::<Result<Vec<_>>>()
-        .map_err(|err: Error| err)
+        .collect()
 }
 
 /// The folded texts of existing articles, for indexing them.
