@@ -290,3 +290,52 @@ async fn editors_pin_related_articles_and_see_why_the_rest_rank() {
         .await;
     assert_eq!(crate::helpers::first_error(&refused).0, "NOT_FOUND", "writers do not see others' articles");
 }
+
+/// Tag counts are kept between related lists, but only until content changes: a tag that becomes
+/// common with a write weighs less in the very next list.
+#[actix_web::test]
+async fn a_tag_that_becomes_common_weighs_less_in_the_next_related_list() {
+    let desk = desk().await;
+    let app = &desk.app;
+    let newsroom = Newsroom::new_reusing(&app.store).await;
+    newsroom
+        .write(vec![
+            crate::helpers::Story::published("Bắc Giang mở lễ hội vải thiều", "du-lich", 1)
+                .tags(&["bac-giang"]),
+            crate::helpers::Story::published("Vải thiều Bắc Giang xuất khẩu", "du-lich", 2)
+                .tags(&["bac-giang"]),
+            crate::helpers::Story::published("Thanh Hóa khánh thành cầu", "thoi-su", 3).tags(&["thanh-hoa"]),
+        ])
+        .await;
+    let tag_weight = || async {
+        let data = app
+            .query_as(
+                &desk.editor,
+                "{ article(slug: \"bac-giang-mo-le-hoi-vai-thieu\") { relatedExplain { tags article { slug } } } }",
+                json!({}),
+            )
+            .await;
+        let explain = data["article"]["relatedExplain"].as_array().expect("explain").clone();
+        explain
+            .iter()
+            .find(|item| item["article"]["slug"] == "vai-thieu-bac-giang-xuat-khau")
+            .and_then(|item| item["tags"].as_f64())
+            .expect("the other Bắc Giang story is related, with a tag weight")
+    };
+    let before = tag_weight().await;
+    assert_eq!(tag_weight().await, before, "nothing changed, the same weight");
+
+    let title =
+        |n: i64| -> &'static str { Box::leak(format!("Tin nhanh buổi sáng số {n}").into_boxed_str()) };
+    newsroom
+        .write(
+            (0..20)
+                .map(|n| crate::helpers::Story::published(title(n), "thoi-su", 10 + n).tags(&["bac-giang"]))
+                .collect(),
+        )
+        .await;
+    let after = tag_weight().await;
+    // The tag went from 2 of 3 articles to 22 of 23. Its count kept from before the write would
+    // weigh it more than before instead (more articles, the same count).
+    assert!(after < before, "the tag weighs {after} after the write, {before} before it");
+}

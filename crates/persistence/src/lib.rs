@@ -77,6 +77,7 @@ pub struct Store {
     writer: DatabaseConnection,
     statements: Arc<AtomicU64>,
     version: Arc<changes::ContentVersion>,
+    tag_uses: Arc<related::TagUses>,
 }
 
 impl Store {
@@ -108,7 +109,7 @@ impl Store {
             }
             None => writer.clone(),
         };
-        Ok(Store { reader, writer, statements, version: Arc::default() })
+        Ok(Store { reader, writer, statements, version: Arc::default(), tag_uses: Arc::default() })
     }
 
     /// Applies pending migrations; returns how many were applied.

@@ -328,7 +328,12 @@ impl ContentReader for Store {
         weights: &bantin_domain::related::RelatedWeights,
         visibility: Visibility,
     ) -> Result<Vec<bantin_domain::related::RelatedItem>> {
-        crate::related::related(&self.reader, article, limit as usize, weights, visibility).await
+        // The version is taken before the reads, so that counts read during a write are not kept
+        // as the counts after it.
+        let tag_frequency =
+            crate::related::TagFrequency { uses: &self.tag_uses, version: self.version.get() };
+        crate::related::related(&self.reader, article, limit as usize, weights, visibility, &tag_frequency)
+            .await
     }
 
     async fn search(
