@@ -232,11 +232,8 @@ async fn related_finds_the_planted_cluster_with_precision_at_five_of_at_least_ni
     }
 }
 
-#[actix_web::test]
-async fn editors_pin_related_articles_and_see_why_the_rest_rank() {
-    let desk = desk().await;
-    let app = &desk.app;
-    let newsroom = Newsroom::new_reusing(&app.store).await;
+/// Two stories on Bắc Giang's lychee (the first also tagged `du-lich`) and one on Thanh Hóa.
+async fn write_two_bac_giang_stories_and_another(newsroom: &Newsroom) {
     newsroom
         .write(vec![
             crate::helpers::Story::published("Bắc Giang mở lễ hội vải thiều", "du-lich", 1)
@@ -246,6 +243,14 @@ async fn editors_pin_related_articles_and_see_why_the_rest_rank() {
             crate::helpers::Story::published("Thanh Hóa khánh thành cầu", "thoi-su", 3).tags(&["thanh-hoa"]),
         ])
         .await;
+}
+
+#[actix_web::test]
+async fn editors_pin_related_articles_and_see_why_the_rest_rank() {
+    let desk = desk().await;
+    let app = &desk.app;
+    let newsroom = Newsroom::new_reusing(&app.store).await;
+    write_two_bac_giang_stories_and_another(&newsroom).await;
     let id =
         bantin_domain::NewsroomStore::article_by_slug_any_status(&app.store, "bac-giang-mo-le-hoi-vai-thieu")
             .await
@@ -298,15 +303,7 @@ async fn a_tag_that_becomes_common_weighs_less_in_the_next_related_list() {
     let desk = desk().await;
     let app = &desk.app;
     let newsroom = Newsroom::new_reusing(&app.store).await;
-    newsroom
-        .write(vec![
-            crate::helpers::Story::published("Bắc Giang mở lễ hội vải thiều", "du-lich", 1)
-                .tags(&["bac-giang"]),
-            crate::helpers::Story::published("Vải thiều Bắc Giang xuất khẩu", "du-lich", 2)
-                .tags(&["bac-giang"]),
-            crate::helpers::Story::published("Thanh Hóa khánh thành cầu", "thoi-su", 3).tags(&["thanh-hoa"]),
-        ])
-        .await;
+    write_two_bac_giang_stories_and_another(&newsroom).await;
     let tag_weight = || async {
         let data = app
             .query_as(

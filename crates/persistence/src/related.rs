@@ -320,33 +320,18 @@ pub(crate) async fn related(
         (stored_time(at - span), stored_time(at + span))
     });
     let text = text_neighbours(db, &source).await?;
-    let with_text_neighbours = |mut ids: HashSet<i64>| {
+    // Candidates near the source in time (`window`, or at any time) and the text neighbours,
+    // ranked.
+    let ranked_within = async |window| {
+        let mut ids = candidate_ids(db, &source, window).await?;
         ids.extend(text.iter().copied());
-        ids
+        ranked(db, &source, ids, window, weights, visibility, tag_frequency).await
     };
-    let mut ranked_items = ranked(
-        db,
-        &source,
-        with_text_neighbours(candidate_ids(db, &source, window).await?),
-        window,
-        weights,
-        visibility,
-        tag_frequency,
-    )
-    .await?;
+    let mut ranked_items = ranked_within(window).await?;
     ranked_items.retain(|(a, _)| !skip.contains(&a.id));
     if ranked_items.len() < limit - items.len() && window.is_some() {
         let seen: HashSet<ArticleId> = ranked_items.iter().map(|(a, _)| a.id).collect();
-        let wider = ranked(
-            db,
-            &source,
-            with_text_neighbours(candidate_ids(db, &source, None).await?),
-            None,
-            weights,
-            visibility,
-            tag_frequency,
-        )
-        .await?;
+        let wider = ranked_within(None).await?;
         ranked_items
             .extend(wider.into_iter().filter(|(a, _)| !seen.contains(&a.id) && !skip.contains(&a.id)));
     }
