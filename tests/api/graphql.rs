@@ -325,15 +325,7 @@ async fn relations_of_a_page_load_in_a_fixed_number_of_statements() {
     settings.graphql.max_complexity = 2_000; // 50 articles with every relation
     let app = crate::helpers::spawn_app_with(settings).await;
     let newsroom = Newsroom::new(&app.store).await;
-    let stories = (0..60)
-        .map(|i| {
-            let title: &'static str = Box::leak(format!("Bài số {i}").into_boxed_str());
-            Story::published(title, if i % 2 == 0 { "thoi-su" } else { "du-lich" }, i)
-                .tags(&["bac-giang", "thanh-hoa"])
-                .authors(&["ba-doan", "minh-anh"])
-        })
-        .collect();
-    newsroom.write(stories).await;
+    newsroom.write(Story::with_every_relation("Bài số", 60)).await;
     let query = "query($first: Int) { latest(first: $first) { edges { cursor node {
         title url category { name parent { name } } authors { name } tags { name } cover { src }
         body { __typename ... on ParagraphBlock { text } } } } pageInfo { endCursor } } }";

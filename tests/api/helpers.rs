@@ -367,6 +367,20 @@ pub struct Story {
 }
 
 impl Story {
+    /// `count` published stories titled "`prefix` `i`", a minute apart, alternating between two
+    /// sections, each with two tags and two authors: a page whose every relation has something in
+    /// it.
+    pub fn with_every_relation(prefix: &str, count: i64) -> Vec<Story> {
+        (0..count)
+            .map(|i| {
+                let title: &'static str = Box::leak(format!("{prefix} {i}").into_boxed_str());
+                Story::published(title, if i % 2 == 0 { "thoi-su" } else { "du-lich" }, i)
+                    .tags(&["bac-giang", "thanh-hoa"])
+                    .authors(&["ba-doan", "minh-anh"])
+            })
+            .collect()
+    }
+
     /// A published article, `minutes` after [`t0`].
     pub fn published(title: &'static str, category: &'static str, minutes: i64) -> Story {
         Story {

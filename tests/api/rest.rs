@@ -51,6 +51,31 @@ async fn latest_lists_teasers_in_camel_case_with_a_next_cursor() {
     assert_eq!(beside["items"].as_array().expect("items").len(), 1);
 }
 
+/// A REST list reads its page, then every teaser's bylines, tags and section in one statement,
+/// however long the page.
+#[actix_web::test]
+async fn a_list_takes_two_statements_whatever_its_length() {
+    let app = spawn_app().await;
+    let newsroom = Newsroom::new(&app.store).await;
+    newsroom.write(Story::with_every_relation("Bản tin số", 30)).await;
+    // The first read after a write also asks when the next scheduled article goes out (how long
+    // answers may be kept); the ones after it until the next write do not.
+    app.get("/api/v1/latest?limit=1").await;
+    for limit in [3, 30] {
+        let before = app.store.statements_executed();
+        let (status, body) = app.get(&format!("/api/v1/latest?limit={limit}")).await;
+        assert_eq!(app.store.statements_executed() - before, 2, "statements for {limit} teasers");
+        assert_eq!(status.as_u16(), 200);
+        let items = body["items"].as_array().expect("items");
+        assert_eq!(items.len(), limit);
+        for item in items {
+            assert_eq!(item["authors"].as_array().map(Vec::len), Some(2), "{item}");
+            assert_eq!(item["tags"][1]["slug"], "thanh-hoa", "{item}");
+            assert!(item["category"]["slug"] == "thoi-su" || item["category"]["slug"] == "du-lich", "{item}");
+        }
+    }
+}
+
 #[actix_web::test]
 async fn articles_filter_by_category_tag_and_author() {
     let app = newsroom_app().await;

@@ -28,6 +28,6 @@ pub use newsroom::{
     Revision, User,
 };
 pub use page::{Cursor, ListedByName, NamePageRequest, Page, PageRequest};
-pub use repository::{ArticleFilter, ContentReader, Visibility};
+pub use repository::{ArticleFilter, ArticleRelations, ContentReader, Visibility};
 pub use text::{Slug, fold, slugify};
 pub use user::Role;

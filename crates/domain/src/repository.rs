@@ -50,6 +50,15 @@ pub struct ArticleFilter {
     pub exclude_slug: Option<String>,
 }
 
+/// The bylines (in byline order), tags (in the newsroom's order) and sections of a list of
+/// articles ([`ContentReader::relations_of`]).
+#[derive(Debug, Clone, Default)]
+pub struct ArticleRelations {
+    pub authors: HashMap<ArticleId, Vec<Author>>,
+    pub tags: HashMap<ArticleId, Vec<Tag>>,
+    pub categories: HashMap<CategoryId, Category>,
+}
+
 /// Read access to published content. Lists come in the public order (`published_at` desc, id desc).
 #[async_trait]
 pub trait ContentReader: Send + Sync {
@@ -119,6 +128,9 @@ pub trait ContentReader: Send + Sync {
 
     /// Bodies of the given articles (batched for dataloaders).
     async fn bodies(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Body>>;
+
+    /// What a list shows beside each of `articles`: bylines, tags and sections, read together.
+    async fn relations_of(&self, articles: &[Article]) -> Result<ArticleRelations>;
 
     /// Bylines of the given articles, each in byline order.
     async fn authors_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Vec<Author>>>;

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use bantin_domain::{
-    Article, ArticleFilter, ArticleId, ArticleStatus, Author, AuthorId, Body, Category, CategoryId,
-    ContentReader, Cursor, Error, Page, PageRequest, Result, Tag, Visibility, page::ListOrder, text::fold,
+    Article, ArticleFilter, ArticleId, ArticleRelations, ArticleStatus, Author, AuthorId, Body, Category,
+    CategoryId, ContentReader, Cursor, Error, Page, PageRequest, Result, Tag, Visibility, page::ListOrder,
+    text::fold,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, JoinType, Order, PaginatorTrait,
@@ -21,59 +22,104 @@ use crate::{
     mapping::{self, ArticleRow, db_err, stored_time},
 };
 
-/// What `join` (a link table `l` joined to what it links) links to each of the articles `ids`, in
-/// link order: `columns` of each link, read as one JSON array in one row, then made domain values
-/// by `linked`. sqlx hands SQLite rows one at a time from its worker thread, with a wake-up each:
-/// the bylines and tags of a 20-article page were about 150 rows, and as two rows an uncached
-/// REST list takes a tenth less CPU.
+/// Bylines: an article's authors in byline order, as [`mapping::byline`] reads them.
+const BYLINES: Link = Link {
+    columns: "l.article_id, a.id, a.slug, a.name, a.bio, a.avatar_url",
+    join: "article_authors l JOIN authors a ON a.id = l.author_id",
+};
+
+/// An article's tags in the newsroom's order, as [`mapping::article_tag`] reads them.
+const ARTICLE_TAGS: Link = Link {
+    columns: "l.article_id, t.id, t.slug, t.name",
+    join: "article_tags l JOIN tags t ON t.id = l.tag_id",
+};
+
+/// A link table `l` joined to what it links, and the columns of each link to read.
+struct Link {
+    columns: &'static str,
+    join: &'static str,
+}
+
+impl Link {
+    /// A query for one JSON array of the links of the articles `ids` (comma-separated), in link
+    /// order. sqlx hands SQLite rows one at a time from its worker thread, with a wake-up each:
+    /// the bylines and tags of a 20-article page were about 150 rows, and as two rows an uncached
+    /// REST list takes a tenth less CPU.
+    fn json_sql(&self, backend: DatabaseBackend, ids: &str) -> String {
+        let array = json_array(backend, self.columns, "l.article_id, l.position");
+        format!("SELECT {array} FROM {} WHERE l.article_id IN ({ids})", self.join)
+    }
+}
+
+/// An aggregate of `columns` over the rows of a query, as one JSON array of arrays in `order`.
+/// SQLite's comes as a BLOB, read by [`json_column`].
+fn json_array(backend: DatabaseBackend, columns: &str, order: &str) -> String {
+    match backend {
+        DatabaseBackend::Postgres => format!("json_agg(json_build_array({columns}) ORDER BY {order})::text"),
+        _ => format!("CAST(json_group_array(json_array({columns}) ORDER BY {order}) AS BLOB)"),
+    }
+}
+
+/// The articles' ids as a SQL list; they are numbers.
+fn id_list(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
+}
+
+/// Groups links, read by `linked`, by their article.
+fn by_article<Row, T>(rows: Vec<Row>, linked: fn(Row) -> (ArticleId, T)) -> HashMap<ArticleId, Vec<T>> {
+    let mut by_article: HashMap<ArticleId, Vec<T>> = HashMap::new();
+    for (article, value) in rows.into_iter().map(linked) {
+        by_article.entry(article).or_default().push(value);
+    }
+    by_article
+}
+
+/// What `link` links to each of the articles `ids`, each in link order, read as one JSON array in
+/// one row.
 async fn linked<Row: serde::de::DeserializeOwned, T>(
     db: &impl ConnectionTrait,
-    columns: &str,
-    join: &str,
+    link: &Link,
     ids: &[ArticleId],
     linked: fn(Row) -> (ArticleId, T),
     what: &'static str,
 ) -> Result<HashMap<ArticleId, Vec<T>>> {
-    let mut by_article: HashMap<ArticleId, Vec<T>> = HashMap::new();
     if ids.is_empty() {
-        return Ok(by_article);
+        return Ok(HashMap::new());
     }
     let backend = db.get_database_backend();
-    let ids = ids.iter().map(|id| id.0.to_string()).collect::<Vec<_>>().join(",");
-    let array = match backend {
-        DatabaseBackend::Postgres => {
-            format!("json_agg(json_build_array({columns}) ORDER BY l.article_id, l.position)::text")
-        }
-        _ => {
-            format!("CAST(json_group_array(json_array({columns}) ORDER BY l.article_id, l.position) AS BLOB)")
-        }
-    };
-    let sql = format!("SELECT {array} AS json FROM {join} WHERE l.article_id IN ({ids})");
+    let sql = format!("SELECT ({}) AS json", link.json_sql(backend, &id_list(ids.iter().map(|id| id.0))));
     let rows: Vec<Row> = json_rows(db, Statement::from_string(backend, sql), what).await?;
-    for (article, value) in rows.into_iter().map(linked) {
-        by_article.entry(article).or_default().push(value);
-    }
-    Ok(by_article)
+    Ok(by_article(rows, linked))
 }
 
 /// The rows of a query that aggregates them into one JSON array, in a column named `json`.
-/// PostgreSQL aggregates no rows to NULL, SQLite to `[]`: both are no rows. SQLite's array comes
-/// as a BLOB (`CAST(... AS BLOB)`), checked by [`mapping::utf8`].
 async fn json_rows<Row: serde::de::DeserializeOwned>(
     db: &impl ConnectionTrait,
     statement: Statement,
     what: &'static str,
 ) -> Result<Vec<Row>> {
-    let parsed = if db.get_database_backend() == DatabaseBackend::Sqlite {
-        let Some(bytes) = aggregate::<Vec<u8>>(db, statement, "json", what).await? else {
-            return Ok(Vec::new());
-        };
-        serde_json::from_str(mapping::utf8(&bytes, what)?)
-    } else {
-        let Some(text) = aggregate::<String>(db, statement, "json", what).await? else {
-            return Ok(Vec::new());
-        };
-        serde_json::from_str(&text)
+    match db.query_one_raw(statement).await.map_err(db_err(what))? {
+        Some(row) => json_column(&row, "json", what),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The rows aggregated into one JSON array in `column` of `row`. PostgreSQL aggregates no rows to
+/// NULL, SQLite to `[]`: both are no rows. SQLite's array comes as a BLOB (`CAST(... AS BLOB)`),
+/// checked by [`mapping::utf8`].
+fn json_column<Row: serde::de::DeserializeOwned>(
+    row: &sea_orm::QueryResult,
+    column: &str,
+    what: &'static str,
+) -> Result<Vec<Row>> {
+    let parsed = match row.try_get::<Option<Vec<u8>>>("", column) {
+        Ok(Some(bytes)) => serde_json::from_str(mapping::utf8(&bytes, what)?),
+        Ok(None) => return Ok(Vec::new()),
+        // PostgreSQL's is text.
+        Err(_) => match row.try_get::<Option<String>>("", column).map_err(db_err(what))? {
+            Some(text) => serde_json::from_str(&text),
+            None => return Ok(Vec::new()),
+        },
     };
     parsed.map_err(|err| Error::Unexpected(format!("{what}: {err}")))
 }
@@ -460,28 +506,59 @@ impl ContentReader for Store {
             .collect()
     }
 
+    async fn relations_of(&self, articles: &[Article]) -> Result<ArticleRelations> {
+        if articles.is_empty() {
+            return Ok(ArticleRelations::default());
+        }
+        let what = "loading bylines, tags and sections";
+        let backend = self.reader.get_database_backend();
+        let ids = id_list(articles.iter().map(|article| article.id.0));
+        let mut category_ids: Vec<i64> = articles.iter().map(|article| article.category_id.0).collect();
+        category_ids.sort_unstable();
+        category_ids.dedup();
+        // One statement, one round trip to the connection's thread, instead of three.
+        let categories = format!(
+            "SELECT {} FROM categories c WHERE c.id IN ({})",
+            json_array(backend, "c.id, c.slug, c.name, c.description, c.parent_id", "c.id"),
+            id_list(category_ids.into_iter())
+        );
+        let sql = format!(
+            "SELECT ({}) AS authors, ({}) AS tags, ({categories}) AS categories",
+            BYLINES.json_sql(backend, &ids),
+            ARTICLE_TAGS.json_sql(backend, &ids)
+        );
+        let Some(row) =
+            self.reader.query_one_raw(Statement::from_string(backend, sql)).await.map_err(db_err(what))?
+        else {
+            return Ok(ArticleRelations::default());
+        };
+        let categories: Vec<(i64, String, String, Option<String>, Option<i64>)> =
+            json_column(&row, "categories", what)?;
+        Ok(ArticleRelations {
+            authors: by_article(json_column(&row, "authors", what)?, mapping::byline),
+            tags: by_article(json_column(&row, "tags", what)?, mapping::article_tag),
+            categories: categories
+                .into_iter()
+                .map(|(id, slug, name, description, parent_id)| {
+                    let category = Category {
+                        id: CategoryId(id),
+                        slug,
+                        name,
+                        description,
+                        parent_id: parent_id.map(CategoryId),
+                    };
+                    (category.id, category)
+                })
+                .collect(),
+        })
+    }
+
     async fn authors_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Vec<Author>>> {
-        linked(
-            &self.reader,
-            "l.article_id, a.id, a.slug, a.name, a.bio, a.avatar_url",
-            "article_authors l JOIN authors a ON a.id = l.author_id",
-            ids,
-            mapping::byline,
-            "loading bylines",
-        )
-        .await
+        linked(&self.reader, &BYLINES, ids, mapping::byline, "loading bylines").await
     }
 
     async fn tags_of(&self, ids: &[ArticleId]) -> Result<HashMap<ArticleId, Vec<Tag>>> {
-        linked(
-            &self.reader,
-            "l.article_id, t.id, t.slug, t.name",
-            "article_tags l JOIN tags t ON t.id = l.tag_id",
-            ids,
-            mapping::article_tag,
-            "loading article tags",
-        )
-        .await
+        linked(&self.reader, &ARTICLE_TAGS, ids, mapping::article_tag, "loading article tags").await
     }
 
     async fn categories_by_id(&self, ids: &[CategoryId]) -> Result<HashMap<CategoryId, Category>> {

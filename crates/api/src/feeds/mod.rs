@@ -16,7 +16,7 @@ use actix_web::{
     http::header::{self, HttpDate},
     web,
 };
-use bantin_domain::{Article, ArticleFilter, Error, PageRequest, Visibility, text::quoted};
+use bantin_domain::{Article, ArticleFilter, ArticleRelations, Error, PageRequest, Visibility, text::quoted};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -165,12 +165,7 @@ async fn feed(
     let page = content.articles(&filter, &PageRequest::first(limit), Visibility::public_now()).await?;
     let articles = page.items;
     let ids: Vec<_> = articles.iter().map(|a| a.id).collect();
-    let authors = content.authors_of(&ids).await?;
-    let tags = content.tags_of(&ids).await?;
-    let mut category_ids: Vec<_> = articles.iter().map(|a| a.category_id).collect();
-    category_ids.sort_unstable();
-    category_ids.dedup();
-    let categories = content.categories_by_id(&category_ids).await?;
+    let ArticleRelations { authors, tags, categories } = content.relations_of(&articles).await?;
     let bodies = if full { content.bodies(&ids).await? } else { Default::default() };
     let publication = &state.config.publication;
     let entries: Vec<render::Entry<'_>> = articles

@@ -7,8 +7,8 @@ mod wire;
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use bantin_domain::{
-    Article, ArticleFilter, ContentReader, Error, ListedByName, NamePageRequest, PageRequest, Result,
-    Visibility, text::quoted,
+    Article, ArticleFilter, Error, ListedByName, NamePageRequest, PageRequest, Result, Visibility,
+    text::quoted,
 };
 use serde::Deserialize;
 
@@ -153,20 +153,8 @@ fn page_param(limit: Option<&str>, cursor: Option<&str>) -> Result<PageRequest> 
     PageRequest::parse(int_param(limit, "limit")?, cursor, ("limit", "cursor"))
 }
 
-async fn relations(content: &dyn ContentReader, articles: &[Article]) -> Result<Relations> {
-    let ids: Vec<_> = articles.iter().map(|a| a.id).collect();
-    let mut category_ids: Vec<_> = articles.iter().map(|a| a.category_id).collect();
-    category_ids.sort_unstable();
-    category_ids.dedup();
-    Ok(Relations {
-        authors: content.authors_of(&ids).await?,
-        tags: content.tags_of(&ids).await?,
-        categories: content.categories_by_id(&category_ids).await?,
-    })
-}
-
 async fn teasers(state: &AppState, articles: Vec<Article>) -> Result<Vec<ArticleTeaser>> {
-    let relations = relations(state.content.as_ref(), &articles).await?;
+    let relations = state.content.relations_of(&articles).await?;
     Ok(articles.into_iter().map(|a| ArticleTeaser::new(a, &relations, &state.config.publication)).collect())
 }
 

@@ -1,7 +1,7 @@
 //! The JSON shapes REST clients see (camelCase). Built from domain types; changing a domain type
 //! does not change these unless we choose to.
 
-use bantin_domain::{Article, Author, Block, Category, CoverImage, Publication, Tag};
+use bantin_domain::{Article, ArticleRelations, Author, Block, Category, CoverImage, Publication, Tag};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -108,15 +108,8 @@ pub struct ArticleTeaser {
     pub reading_time_minutes: u32,
 }
 
-/// Relations loaded in batches for a page of articles.
-pub struct Relations {
-    pub authors: std::collections::HashMap<bantin_domain::ArticleId, Vec<Author>>,
-    pub tags: std::collections::HashMap<bantin_domain::ArticleId, Vec<Tag>>,
-    pub categories: std::collections::HashMap<bantin_domain::CategoryId, Category>,
-}
-
 impl ArticleTeaser {
-    pub fn new(article: Article, relations: &Relations, publication: &Publication) -> ArticleTeaser {
+    pub fn new(article: Article, relations: &ArticleRelations, publication: &Publication) -> ArticleTeaser {
         let id = article.id;
         ArticleTeaser {
             id: id.to_string(),
