@@ -98,8 +98,9 @@ async fn json_rows<Row: serde::de::DeserializeOwned>(
     statement: Statement,
     what: &'static str,
 ) -> Result<Vec<Row>> {
+    let backend = db.get_database_backend();
     match db.query_one_raw(statement).await.map_err(db_err(what))? {
-        Some(row) => json_column(&row, "json", what),
+        Some(row) => json_column(&row, backend, "json", what),
         None => Ok(Vec::new()),
     }
 }
@@ -109,17 +110,20 @@ async fn json_rows<Row: serde::de::DeserializeOwned>(
 /// checked by [`mapping::utf8`].
 fn json_column<Row: serde::de::DeserializeOwned>(
     row: &sea_orm::QueryResult,
+    backend: DatabaseBackend,
     column: &str,
     what: &'static str,
 ) -> Result<Vec<Row>> {
-    let parsed = match row.try_get::<Option<Vec<u8>>>("", column) {
-        Ok(Some(bytes)) => serde_json::from_str(mapping::utf8(&bytes, what)?),
-        Ok(None) => return Ok(Vec::new()),
-        // PostgreSQL's is text.
-        Err(_) => match row.try_get::<Option<String>>("", column).map_err(db_err(what))? {
-            Some(text) => serde_json::from_str(&text),
-            None => return Ok(Vec::new()),
-        },
+    let parsed = if backend == DatabaseBackend::Sqlite {
+        let Some(bytes) = row.try_get::<Option<Vec<u8>>>("", column).map_err(db_err(what))? else {
+            return Ok(Vec::new());
+        };
+        serde_json::from_str(mapping::utf8(&bytes, what)?)
+    } else {
+        let Some(text) = row.try_get::<Option<String>>("", column).map_err(db_err(what))? else {
+            return Ok(Vec::new());
+        };
+        serde_json::from_str(&text)
     };
     parsed.map_err(|err| Error::Unexpected(format!("{what}: {err}")))
 }
@@ -533,10 +537,10 @@ impl ContentReader for Store {
             return Ok(ArticleRelations::default());
         };
         let categories: Vec<(i64, String, String, Option<String>, Option<i64>)> =
-            json_column(&row, "categories", what)?;
+            json_column(&row, backend, "categories", what)?;
         Ok(ArticleRelations {
-            authors: by_article(json_column(&row, "authors", what)?, mapping::byline),
-            tags: by_article(json_column(&row, "tags", what)?, mapping::article_tag),
+            authors: by_article(json_column(&row, backend, "authors", what)?, mapping::byline),
+            tags: by_article(json_column(&row, backend, "tags", what)?, mapping::article_tag),
             categories: categories
                 .into_iter()
                 .map(|(id, slug, name, description, parent_id)| {
