@@ -3,46 +3,31 @@
 //! version, so any write anywhere (which may change tags, sections or text that rank) makes every
 //! entry stale at once.
 
-use std::{collections::HashMap, sync::Mutex};
-
-use bantin_domain::{Article, ArticleId, Result, Visibility, related::RelatedItem};
+use bantin_domain::{Article, ArticleId, AtVersion, Result, Visibility, related::RelatedItem};
 
 use crate::AppState;
 
 /// Entries kept before the cache starts over; each is one short list.
 const CAPACITY: usize = 10_000;
 
-/// The lists ranked at one content version: (article, how many) → the list.
-#[derive(Default)]
-struct Entries {
-    version: u64,
-    lists: HashMap<(ArticleId, u32), Vec<Article>>,
+/// The public related lists ranked at the current content version: (article, how many) → the list.
+pub struct RelatedCache {
+    lists: AtVersion<(ArticleId, u32), Vec<Article>>,
 }
 
-#[derive(Default)]
-pub struct RelatedCache {
-    entries: Mutex<Entries>,
+impl Default for RelatedCache {
+    fn default() -> RelatedCache {
+        RelatedCache { lists: AtVersion::new(CAPACITY) }
+    }
 }
 
 impl RelatedCache {
     fn get(&self, key: (ArticleId, u32), version: u64) -> Option<Vec<Article>> {
-        let entries = self.entries.lock().ok()?;
-        (entries.version == version).then(|| entries.lists.get(&key).cloned()).flatten()
+        self.lists.get(&key, version)
     }
 
     fn put(&self, key: (ArticleId, u32), version: u64, list: Vec<Article>) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if version < entries.version {
-                return; // Ranked before a change that another request has already seen.
-            }
-            // Lists from an older version are never read again: drop them now rather than hold
-            // them until the map is full (under steady writes that was most of its memory).
-            if version > entries.version || entries.lists.len() >= CAPACITY {
-                entries.lists.clear();
-                entries.version = version;
-            }
-            entries.lists.insert(key, list);
-        }
+        self.lists.put(key, version, list);
     }
 }
 
@@ -93,11 +78,7 @@ mod tests {
         cache.put((ArticleId(2), 6), 1, Vec::new());
         assert!(cache.get((ArticleId(1), 6), 1).is_some());
         cache.put((ArticleId(3), 6), 2, Vec::new());
-        assert_eq!(
-            cache.entries.lock().map(|e| e.lists.len()).unwrap_or_default(),
-            1,
-            "older lists are gone"
-        );
+        assert_eq!(cache.lists.len(), 1, "older lists are gone");
         assert!(cache.get((ArticleId(1), 6), 1).is_none());
         cache.put((ArticleId(1), 6), 1, Vec::new());
         assert!(cache.get((ArticleId(1), 6), 1).is_none(), "a list ranked before the change is not kept");

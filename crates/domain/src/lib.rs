@@ -16,6 +16,7 @@ pub mod repository;
 pub mod search;
 pub mod text;
 pub mod user;
+pub mod versioned;
 
 pub use article::{
     Article, ArticleId, ArticleStatus, Author, AuthorId, Category, CategoryId, CoverImage, NewArticle,
@@ -31,3 +32,4 @@ pub use page::{Cursor, ListedByName, NamePageRequest, Page, PageRequest};
 pub use repository::{ArticleFilter, ArticleRelations, ContentReader, Visibility};
 pub use text::{Slug, fold, slugify};
 pub use user::Role;
+pub use versioned::AtVersion;

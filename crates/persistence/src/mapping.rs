@@ -394,6 +394,16 @@ pub(crate) fn byline(
     (ArticleId(article), Author { id: AuthorId(id), slug, name, bio, avatar_url })
 }
 
+/// A section as the reader's relations query gives it: id, slug, name, description, parent.
+pub(crate) fn listed_category(
+    (id, slug, name, description, parent_id): (i64, String, String, Option<String>, Option<i64>),
+) -> (CategoryId, Category) {
+    (
+        CategoryId(id),
+        Category { id: CategoryId(id), slug, name, description, parent_id: parent_id.map(CategoryId) },
+    )
+}
+
 /// An article's tag as the reader's link query gives it: article id, then the tag's id, slug and
 /// name.
 pub(crate) fn article_tag((article, id, slug, name): (i64, i64, String, String)) -> (ArticleId, Tag) {

@@ -536,23 +536,12 @@ impl ContentReader for Store {
         else {
             return Ok(ArticleRelations::default());
         };
-        let categories: Vec<(i64, String, String, Option<String>, Option<i64>)> =
-            json_column(&row, backend, "categories", what)?;
         Ok(ArticleRelations {
             authors: by_article(json_column(&row, backend, "authors", what)?, mapping::byline),
             tags: by_article(json_column(&row, backend, "tags", what)?, mapping::article_tag),
-            categories: categories
+            categories: json_column(&row, backend, "categories", what)?
                 .into_iter()
-                .map(|(id, slug, name, description, parent_id)| {
-                    let category = Category {
-                        id: CategoryId(id),
-                        slug,
-                        name,
-                        description,
-                        parent_id: parent_id.map(CategoryId),
-                    };
-                    (category.id, category)
-                })
+                .map(mapping::listed_category)
                 .collect(),
         })
     }

@@ -2,13 +2,10 @@
 //! and the text index, all near the source's date; [`bantin_domain::related`] scores them. No
 //! query scans all articles.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::{Mutex, PoisonError},
-};
+use std::collections::{HashMap, HashSet};
 
 use bantin_domain::{
-    Article, ArticleId, Result, TagId, Visibility,
+    Article, ArticleId, AtVersion, Result, TagId, Visibility,
     related::{self, RelatedCandidate, RelatedItem, RelatedSource, RelatedWeights, ScoreParts},
 };
 use chrono::{DateTime, Duration, Utc};
@@ -32,25 +29,25 @@ const FROM_TEXT: usize = 50;
 /// Counting a common tag's postings was the costliest read of an uncached related list among
 /// 100,000 articles (1.5 to 3.5 ms of about 9), and the counts change only when content does, so
 /// the related lists of every article asked for between two writes share them.
-#[derive(Debug, Default)]
-pub(crate) struct TagUses(Mutex<TagUsesAt>);
+#[derive(Debug)]
+pub(crate) struct TagUses(AtVersion<TagId, u64>);
 
-#[derive(Debug, Default)]
-struct TagUsesAt {
-    version: u64,
-    uses: HashMap<TagId, u64>,
+impl Default for TagUses {
+    fn default() -> TagUses {
+        // A count per tag: the taxonomy bounds it.
+        TagUses(AtVersion::new(usize::MAX))
+    }
 }
 
 impl TagUses {
     /// The counts of `tags` known at content `version`, and the tags whose count is not known.
     fn known(&self, version: u64, tags: &[TagId]) -> (HashMap<TagId, u64>, Vec<TagId>) {
-        let at = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let mut known = HashMap::new();
         let mut unknown = Vec::new();
         for tag in tags {
-            match at.uses.get(tag).filter(|_| at.version == version) {
+            match self.0.get(tag, version) {
                 Some(uses) => {
-                    known.insert(*tag, *uses);
+                    known.insert(*tag, uses);
                 }
                 None => unknown.push(*tag),
             }
@@ -58,15 +55,11 @@ impl TagUses {
         (known, unknown)
     }
 
-    /// Keeps counts read at content `version` (read after it was taken), forgetting those of
+    /// Keeps counts read at content `version` (taken before they were read), forgetting those of
     /// earlier versions; counts read at a version older than the kept ones are not kept.
     fn remember(&self, version: u64, counts: &HashMap<TagId, u64>) {
-        let mut at = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if version > at.version {
-            *at = TagUsesAt { version, uses: HashMap::new() };
-        }
-        if version == at.version {
-            at.uses.extend(counts);
+        for (tag, uses) in counts {
+            self.0.put(*tag, version, *uses);
         }
     }
 }
