@@ -284,7 +284,7 @@ async fn scheduling_needs_a_future_time_and_the_article_appears_at_it() {
 async fn previews_open_drafts_only_for_those_with_the_right() {
     let desk = desk().await;
     let app = &desk.app;
-    let (id, _, slug) = create_draft(app, &desk.writer, "Bản nháp cần xem trước").await;
+    let (id, revision, slug) = create_draft(app, &desk.writer, "Bản nháp cần xem trước").await;
     let (other_id, _, _) = create_draft(app, &desk.editor, "Bản nháp khác").await;
     let preview = "query($s: String!) { article(slug: $s, preview: true) { title status } }";
 
@@ -320,6 +320,27 @@ async fn previews_open_drafts_only_for_those_with_the_right() {
     let (status, body) =
         app.graphql_as(&link, "mutation { createTag(name: \"Thử\") { slug } }", json!({})).await;
     assert_unauthenticated(status, &body);
+
+    // Renamed, the draft still opens by its old slug (a preview link built before the rename),
+    // under its new slug, for the same people only.
+    let data = app
+        .query_as(
+            &desk.writer,
+            "mutation($id: ID!, $r: Int!) { updateArticle(id: $id, revision: $r, input: { slug: \"ban-nhap-doi-ten\" }) { slug } }",
+            json!({ "id": id, "r": revision }),
+        )
+        .await;
+    assert_eq!(data["updateArticle"]["slug"], "ban-nhap-doi-ten");
+    let preview_slug = "query($s: String!) { article(slug: $s, preview: true) { slug status } }";
+    for token in [&desk.writer, &desk.editor, &link] {
+        let data = app.query_as(token, preview_slug, json!({ "s": slug })).await;
+        assert_eq!(data["article"]["slug"], "ban-nhap-doi-ten", "by the slug it had");
+        assert_eq!(data["article"]["status"], "DRAFT");
+    }
+    let anonymous = app.query(preview_slug, json!({ "s": slug })).await;
+    assert!(anonymous["article"].is_null(), "{anonymous}");
+    let other_writer = app.query_as(&desk.other_writer, preview_slug, json!({ "s": slug })).await;
+    assert!(other_writer["article"].is_null(), "{other_writer}");
 }
 
 #[actix_web::test]

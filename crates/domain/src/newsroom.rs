@@ -218,6 +218,8 @@ pub trait NewsroomStore: Send + Sync {
 
     /// Any status but deleted.
     async fn article_by_id(&self, id: ArticleId) -> Result<Option<Article>>;
+    /// Any status but deleted, by its slug now or, when no article has that slug, by one it had
+    /// before (the answer's slug is its current one).
     async fn article_by_slug_any_status(&self, slug: &str) -> Result<Option<Article>>;
     async fn article_content(&self, id: ArticleId) -> Result<Option<ArticleContent>>;
     async fn create_article(&self, draft: ArticleDraft, by: UserId) -> Result<Article>;

@@ -608,14 +608,25 @@ impl NewsroomStore for Store {
     }
 
     async fn article_by_slug_any_status(&self, slug: &str) -> Result<Option<Article>> {
-        article::Entity::find()
+        let now = article::Entity::find()
             .filter(article::Column::Slug.eq(slug))
             .filter(article::Column::DeletedAt.is_null())
             .one(&self.writer)
             .await
-            .map_err(db_err("loading an article by slug"))?
-            .map(mapping::article)
-            .transpose()
+            .map_err(db_err("loading an article by slug"))?;
+        let found = match now {
+            Some(model) => Some(model),
+            // A slug in use names its owner; only then does a former one lead anywhere.
+            None => match article_former_slug::Entity::find_by_id(slug.to_owned())
+                .one(&self.writer)
+                .await
+                .map_err(db_err("loading an article by a former slug"))?
+            {
+                Some(former) => live_article(&self.writer, former.article_id).await?,
+                None => None,
+            },
+        };
+        found.map(mapping::article).transpose()
     }
 
     async fn article_content(&self, id: ArticleId) -> Result<Option<ArticleContent>> {

@@ -37,7 +37,7 @@ impl ContentQuery {
     /// One published article by slug; `null` when there is none. A slug the article had before an
     /// edit changed it also finds it: compare the answer's `slug` and redirect to its URL. With
     /// `preview: true`, editors, the article's writer and holders of its preview link also get it
-    /// in any status (by its slug now).
+    /// in any status, by its slug now or a former one.
     async fn article(
         &self,
         ctx: &Context<'_>,
