@@ -238,11 +238,16 @@ pub async fn run(store: &Store, args: &SeedArgs) -> anyhow::Result<()> {
             let _ = writeln!(stderr, "{line}");
             last_decile = decile;
         }
+        if written == total {
+            // What follows runs for minutes at millions of articles, with no count to show.
+            let _ = writeln!(
+                stderr,
+                "{}finishing: building indexes, merging the search index, refreshing planner statistics",
+                if interactive { "\n" } else { "" }
+            );
+        }
     })
     .await?;
-    if interactive && report.written > 0 {
-        let _ = writeln!(std::io::stderr());
-    }
     if report.written == 0 && args.if_empty {
         tracing::info!("the database already has articles; nothing seeded (--if-empty)");
     } else {

@@ -50,7 +50,10 @@ fn seed_migrate_and_serve_work_from_the_command_line() {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("cli.db").display());
     let seeded = run(&["--database-url", &url, "seed", "--count", "40", "--seed", "3"]);
     assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
-    assert!(String::from_utf8_lossy(&seeded.stderr).contains("40/40"), "progress is shown");
+    let log = String::from_utf8_lossy(&seeded.stderr);
+    let stored = log.find("seeding: 40/40").unwrap_or_else(|| panic!("progress is shown: {log}"));
+    let finishing = log.find("finishing: building indexes").unwrap_or_else(|| panic!("{log}"));
+    assert!(finishing > stored, "the work after storing is announced when storing ends: {log}");
     let again = run(&["--database-url", &url, "seed", "--count", "40", "--if-empty"]);
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("nothing seeded"));
