@@ -614,19 +614,14 @@ impl NewsroomStore for Store {
             .one(&self.writer)
             .await
             .map_err(db_err("loading an article by slug"))?;
-        let found = match now {
-            Some(model) => Some(model),
+        match now {
+            Some(model) => mapping::article(model).map(Some),
             // A slug in use names its owner; only then does a former one lead anywhere.
-            None => match article_former_slug::Entity::find_by_id(slug.to_owned())
-                .one(&self.writer)
-                .await
-                .map_err(db_err("loading an article by a former slug"))?
-            {
-                Some(former) => live_article(&self.writer, former.article_id).await?,
-                None => None,
-            },
-        };
-        found.map(mapping::article).transpose()
+            None => {
+                let any_status = bantin_domain::Visibility::Newsroom { status: None, created_by: None };
+                crate::reader::article_by_former_slug(&self.writer, slug, any_status).await
+            }
+        }
     }
 
     async fn article_content(&self, id: ArticleId) -> Result<Option<ArticleContent>> {

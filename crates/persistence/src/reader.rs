@@ -142,6 +142,28 @@ async fn aggregate<V: sea_orm::TryGetable>(
     }
 }
 
+/// The article, visible under `visibility`, that had `slug` before an edit changed it: public
+/// reads on the reader, newsroom previews on the writer.
+pub(crate) async fn article_by_former_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    visibility: Visibility,
+) -> Result<Option<Article>> {
+    let owner = Query::select()
+        .column(article_former_slug::Column::ArticleId)
+        .from(article_former_slug::Entity)
+        .and_where(article_former_slug::Column::Slug.eq(slug))
+        .to_owned();
+    let query =
+        article::Entity::find().filter(visible(visibility)).filter(article::Column::Id.in_subquery(owner));
+    ArticleRow::select(query)
+        .one(db)
+        .await
+        .map_err(db_err("loading an article by a former slug"))?
+        .map(mapping::article)
+        .transpose()
+}
+
 /// A [`Visibility`] as a SQL condition. The public rule is [`Article::is_public_at`]'s.
 pub(crate) fn visible(visibility: Visibility) -> Condition {
     let not_deleted = article::Column::DeletedAt.is_null();
@@ -337,20 +359,7 @@ impl ContentReader for Store {
     }
 
     async fn article_by_former_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
-        let owner = Query::select()
-            .column(article_former_slug::Column::ArticleId)
-            .from(article_former_slug::Entity)
-            .and_where(article_former_slug::Column::Slug.eq(slug))
-            .to_owned();
-        let query = article::Entity::find()
-            .filter(visible(visibility))
-            .filter(article::Column::Id.in_subquery(owner));
-        ArticleRow::select(query)
-            .one(&self.reader)
-            .await
-            .map_err(db_err("loading an article by a former slug"))?
-            .map(mapping::article)
-            .transpose()
+        article_by_former_slug(&self.reader, slug, visibility).await
     }
 
     async fn articles(

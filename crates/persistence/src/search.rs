@@ -468,8 +468,7 @@ async fn visible_among_best_hits(
     let query = article::Entity::find()
         .filter(visible(visibility))
         .filter(article::Column::Id.is_in(hits.iter().map(|(id, _)| *id)));
-    let mut shown: HashMap<i64, ArticleRow> =
-        article_rows(db, query, "searching").await?.into_iter().map(|row| (row.id, row)).collect();
+    let mut shown = rows_by_id(db, query, "searching").await?;
     let every_hit_read = hits.len() < fetch;
     let kept: Vec<Hit> = hits
         .into_iter()
@@ -479,6 +478,15 @@ async fn visible_among_best_hits(
     Ok((kept.len() == limit || every_hit_read).then_some(kept))
 }
 
+/// The rows `query` finds, by article id.
+async fn rows_by_id(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<article::Entity>,
+    what: &'static str,
+) -> Result<HashMap<i64, ArticleRow>> {
+    Ok(article_rows(db, query, what).await?.into_iter().map(|row| (row.id, row)).collect())
+}
+
 /// The candidates, in rank order: the rows their hits did not bring are read in one query.
 async fn load(db: &impl ConnectionTrait, ranked: Vec<Hit>) -> Result<Vec<Candidate>> {
     let unread: Vec<i64> = ranked.iter().filter(|hit| hit.row.is_none()).map(|hit| hit.id).collect();
@@ -486,11 +494,7 @@ async fn load(db: &impl ConnectionTrait, ranked: Vec<Hit>) -> Result<Vec<Candida
         HashMap::new()
     } else {
         let query = article::Entity::find().filter(article::Column::Id.is_in(unread));
-        article_rows(db, query, "loading search results")
-            .await?
-            .into_iter()
-            .map(|row| (row.id, row))
-            .collect()
+        rows_by_id(db, query, "loading search results").await?
     };
     ranked
         .into_iter()
