@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use bantin_domain::{
     Body, Error, Result, Visibility,
     search::{Candidate, MAX_CANDIDATES, SearchFilter, SearchQuery, index_text},
-    text::{folded_words, folded_words_kept},
+    text::{FoldedWords, folded_words},
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement, Value,
@@ -43,17 +43,14 @@ impl IndexText {
         let texts: Vec<_> = body.texts().collect();
         // Sized once: the buffer is not grown (and its new pages faulted in) a dozen times per
         // article. A seeded article's distinct words take about half the bytes of its text.
-        let mut distinct_words =
-            String::with_capacity(texts.iter().map(|text| text.len()).sum::<usize>() / 2);
-        // Filtered as they are folded: splitting the folded body again cost as much as folding
-        // it. The title and sapo are folded a second time here, a few hundred bytes.
-        let mut seen = SeenWords::default();
-        let mut first_time = |word: &str| seen.first_time(word);
-        folded_words_kept(title, &mut distinct_words, &mut first_time);
-        folded_words_kept(sapo, &mut distinct_words, &mut first_time);
+        let mut distinct = FoldedWords::distinct(texts.iter().map(|text| text.len()).sum::<usize>() / 2);
+        // The title and sapo are folded a second time here, a few hundred bytes.
+        distinct.push(title);
+        distinct.push(sapo);
         for text in &texts {
-            word_count += folded_words_kept(text, &mut distinct_words, &mut first_time);
+            word_count += distinct.push(text);
         }
+        let mut distinct_words = distinct.into_string();
         keep_indexable(&mut distinct_words);
         IndexText { title: folded_title, sapo: sapo_words, distinct_words, word_count }
     }
@@ -72,38 +69,6 @@ fn keep_indexable(words: &mut String) {
         let end =
             words.as_bytes()[..=MAX_INDEXED_WORD_BYTES].iter().rposition(|&byte| byte == b' ').unwrap_or(0);
         words.truncate(end);
-    }
-}
-
-/// The words an article has had so far. A word of up to eight bytes (nearly every folded
-/// Vietnamese syllable) is its own key, packed into an integer, so most words cost no string
-/// hashing or comparing; a hash set of `&str` over the folded text was a tenth of a seed's CPU.
-struct SeenWords {
-    short: foldhash::HashSet<u64>,
-    long: foldhash::HashSet<String>,
-}
-
-impl Default for SeenWords {
-    fn default() -> SeenWords {
-        // A seeded article has about 300 distinct words: the short set is not regrown.
-        SeenWords {
-            short: foldhash::HashSet::with_capacity_and_hasher(512, Default::default()),
-            long: Default::default(),
-        }
-    }
-}
-
-impl SeenWords {
-    /// Whether `word` (not empty) is new, remembering it.
-    fn first_time(&mut self, word: &str) -> bool {
-        if word.len() <= 8 {
-            // The bytes in order from the lowest, zeros above: unambiguous, as a word never holds
-            // a NUL. Shifted in, not copied into an array: a copy of a length known only at run
-            // time is a call to memcpy.
-            self.short.insert(word.bytes().rev().fold(0, |key, byte| key << 8 | u64::from(byte)))
-        } else {
-            !self.long.contains(word) && self.long.insert(word.to_owned())
-        }
     }
 }
 
