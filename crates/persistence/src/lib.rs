@@ -78,6 +78,8 @@ pub struct Store {
     statements: Arc<AtomicU64>,
     version: Arc<changes::ContentVersion>,
     tag_uses: Arc<related::TagUses>,
+    /// A bulk load's [`bulk::Writeback`], while one runs alone on a SQLite file.
+    writeback: Arc<std::sync::Mutex<Option<bulk::Writeback>>>,
 }
 
 impl Store {
@@ -109,7 +111,14 @@ impl Store {
             }
             None => writer.clone(),
         };
-        Ok(Store { reader, writer, statements, version: Arc::default(), tag_uses: Arc::default() })
+        Ok(Store {
+            reader,
+            writer,
+            statements,
+            version: Arc::default(),
+            tag_uses: Arc::default(),
+            writeback: Arc::default(),
+        })
     }
 
     /// Applies pending migrations; returns how many were applied.
