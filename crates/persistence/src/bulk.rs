@@ -58,11 +58,8 @@ pub(crate) async fn start_bulk_load(store: &Store) -> Result<bool> {
     let alone = use_rollback_journal(db).await?;
     let deferred = if alone { defer_indexes(store).await? } else { 0 };
     if alone {
-        let file = query_strings(db, "SELECT file FROM pragma_database_list WHERE name = 'main'").await?;
-        if let Some(path) = file.first().filter(|path| !path.is_empty()) {
-            *store.writeback.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
-                Writeback::start(std::path::Path::new(path));
-        }
+        *store.writeback.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Writeback::start(db).await?;
     }
     tracing::debug!(
         journal = if alone { "rollback journal" } else { "WAL" },
@@ -123,7 +120,14 @@ pub(crate) struct Writeback {
 }
 
 impl Writeback {
-    fn start(path: &std::path::Path) -> Option<Writeback> {
+    /// The thread for the file `db` has open; none for a database in memory, or if the file
+    /// cannot be opened a second time (the load then only runs slower).
+    async fn start(db: &impl ConnectionTrait) -> Result<Option<Writeback>> {
+        let files = query_strings(db, "SELECT file FROM pragma_database_list WHERE name = 'main'").await?;
+        Ok(files.first().filter(|path| !path.is_empty()).and_then(|path| Writeback::spawn(path.as_ref())))
+    }
+
+    fn spawn(path: &std::path::Path) -> Option<Writeback> {
         // Write access: Windows flushes a file only through a handle that may write it.
         let file = std::fs::OpenOptions::new().read(true).write(true).open(path).ok()?;
         let (stop, stopped) = std::sync::mpsc::channel::<()>();

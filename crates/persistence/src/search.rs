@@ -189,13 +189,13 @@ fn sqlite_index_rows(entries: Vec<IndexEntry>, existing: Existing) -> Vec<Statem
     let mut entries = entries.into_iter().peekable();
     while entries.peek().is_some() {
         let chunk: Vec<_> = entries.by_ref().take(SQLITE_ENTRIES_PER_INSERT).collect();
-        let mut headlines = Vec::with_capacity(chunk.len() * 3);
-        let mut texts = Vec::with_capacity(chunk.len() * 2);
+        let rows = chunk.len();
+        let mut headlines = Vec::with_capacity(rows * 3);
+        let mut texts = Vec::with_capacity(rows * 2);
         for IndexEntry { id, text } in chunk {
             headlines.extend([id.into(), text.title.into(), text.sapo.into()]);
             texts.extend([id.into(), text.distinct_words.into()]);
         }
-        let rows = texts.len() / 2;
         statements.push(Statement::from_sql_and_values(
             backend,
             format!("INSERT INTO article_headlines (rowid, title, sapo) VALUES {}", placeholders(rows, 3)),
