@@ -22,23 +22,38 @@ pub const SQLITE_POLL: Duration = Duration::from_millis(250);
 /// How long a broken listener waits before reconnecting.
 const RETRY: Duration = Duration::from_secs(1);
 
-#[derive(Debug, Default)]
-pub(crate) struct ContentVersion(AtomicU64);
+#[derive(Debug)]
+pub(crate) struct ContentVersion {
+    count: AtomicU64,
+    /// This store's name in its notifications: PostgreSQL also delivers a session's own
+    /// notifications to its listener, and this node, current since its write, skips them (each
+    /// echo had been one more bump, at a moment no write explains).
+    node: String,
+}
+
+impl Default for ContentVersion {
+    fn default() -> ContentVersion {
+        static STORES: AtomicU64 = AtomicU64::new(0);
+        let node = format!("{}-{}", std::process::id(), STORES.fetch_add(1, Ordering::Relaxed));
+        ContentVersion { count: AtomicU64::new(0), node }
+    }
+}
 
 impl ContentVersion {
     pub(crate) fn get(&self) -> u64 {
-        self.0.load(Ordering::Acquire)
+        self.count.load(Ordering::Acquire)
     }
 
     pub(crate) fn bump(&self) {
-        self.0.fetch_add(1, Ordering::AcqRel);
+        self.count.fetch_add(1, Ordering::AcqRel);
     }
 }
 
 /// Tells the other nodes that content changed (after the write committed).
-pub(crate) async fn announce(writer: &DatabaseConnection) {
+pub(crate) async fn announce(writer: &DatabaseConnection, version: &ContentVersion) {
     if writer.get_database_backend() == DatabaseBackend::Postgres {
-        if let Err(err) = writer.execute_unprepared(&format!("NOTIFY {CHANNEL}")).await {
+        // The node name is digits and a hyphen: safe as a literal.
+        if let Err(err) = writer.execute_unprepared(&format!("NOTIFY {CHANNEL}, '{}'", version.node)).await {
             // Other nodes then catch up at their next notification; this node is already current.
             tracing::warn!(error = %err, "could not notify other nodes of a change");
         }
@@ -77,8 +92,9 @@ async fn listen_postgres(
     let outcome = async {
         listener.listen(CHANNEL).await?;
         loop {
-            listener.recv().await?;
-            version.bump();
+            if listener.recv().await?.payload() != version.node {
+                version.bump();
+            }
         }
     }
     .await;

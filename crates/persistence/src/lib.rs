@@ -163,7 +163,7 @@ impl Store {
     /// notification. Call after the write committed.
     pub(crate) async fn changed(&self) {
         self.version.bump();
-        changes::announce(&self.writer).await;
+        changes::announce(&self.writer, &self.version).await;
     }
 
     /// SQL statements executed since the store was opened (both pools). Tests use it to prove
