@@ -151,7 +151,8 @@ fn to_new_article(generated: GeneratedArticle, ids: &TaxonomyIds) -> NewArticle 
 }
 
 /// Writes `args.count` articles, numbering on from the articles already stored so that slugs stay
-/// unique. `progress` is called after each batch with (written, total).
+/// unique. `progress` is called after each batch with (stored, total): committed, except the last,
+/// reported before the load's end work and commit.
 pub async fn seed(
     store: &Store,
     args: &SeedArgs,
@@ -202,10 +203,15 @@ pub async fn seed(
             .await
             .with_context(|| format!("writing articles {}..{}", existing + stored, existing + after))?;
         stored = after;
-        if stored % batch_size == 0 || stored == args.count {
-            open.commit().await.with_context(|| {
-                format!("committing articles {}..{}", existing + written, existing + stored)
-            })?;
+        let committing = || format!("committing articles {}..{}", existing + written, existing + stored);
+        if stored == args.count {
+            // Reported before its commit: the load's end (building indexes, merging the search
+            // index) goes in this last transaction, written out by its one commit.
+            progress(stored, args.count);
+            open.finish().await.with_context(committing)?;
+            written = stored;
+        } else if stored % batch_size == 0 {
+            open.commit().await.with_context(committing)?;
             written = stored;
             progress(written, args.count);
         } else {

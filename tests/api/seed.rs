@@ -6,7 +6,7 @@ use bantin::seed::{SeedArgs, seed};
 use bantin_domain::{ArticleFilter, ContentReader, PageRequest, Visibility};
 use chrono::DateTime;
 
-use crate::helpers::{Newsroom, Story, first_value, fresh_store};
+use crate::helpers::{Newsroom, Story, first_value, fresh_store, on_postgres};
 
 fn args(count: u64, seed: u64) -> SeedArgs {
     SeedArgs {
@@ -51,6 +51,33 @@ async fn seeding_writes_the_taxonomy_and_articles_with_progress() {
         public > 250 && public < 300,
         "most seeded articles are public, a few are drafts or scheduled: {public}"
     );
+}
+
+/// A seed into empty tables defers their secondary indexes and, on SQLite, writes the search index
+/// in many segments; its last transaction builds the one and merges the other.
+#[actix_web::test]
+async fn a_seed_ends_with_its_deferred_indexes_built_and_one_search_segment() {
+    let (store, database) = fresh_store().await;
+    let db = sea_orm::Database::connect(&database.url).await.expect("database");
+    let indexes = if on_postgres() {
+        "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema()"
+    } else {
+        "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+    };
+    let before = first_value::<i64>(&db, indexes).await;
+    let mut progress = Vec::new();
+    seed(&store, &args(300, 5), |done, total| progress.push((done, total))).await.expect("seeded");
+    assert_eq!(progress.last(), Some(&(300, 300)));
+    assert_eq!(first_value::<i64>(&db, indexes).await, before, "every index is back");
+    assert_eq!(first_value::<i64>(&db, "SELECT count(*) FROM deferred_indexes").await, 0);
+    if !on_postgres() {
+        for table in ["article_headlines", "article_search"] {
+            let segments =
+                first_value::<i64>(&db, &format!("SELECT count(DISTINCT segid) FROM {table}_idx")).await;
+            assert_eq!(segments, 1, "{table} is merged into one segment");
+        }
+    }
+    db.close().await.expect("closed");
 }
 
 #[actix_web::test]

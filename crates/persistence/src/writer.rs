@@ -437,6 +437,14 @@ impl ArticleLoad {
         Ok(ids)
     }
 
+    /// [`ArticleLoad::commit`] for a bulk load's last batch ([`Store::start_bulk_load`]): the load's
+    /// end (deferred indexes built, the search index merged) goes in before the commit.
+    /// [`Store::end_bulk_load`] then has only settings to put back.
+    pub async fn finish(self) -> Result<()> {
+        crate::bulk::finish_load(&self.txn).await?;
+        self.commit().await
+    }
+
     /// Makes everything this load stored visible, at once.
     pub async fn commit(self) -> Result<()> {
         self.txn.commit().await.map_err(db_err("committing articles"))?;
