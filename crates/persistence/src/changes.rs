@@ -31,15 +31,16 @@ pub(crate) struct ContentVersion {
     node: String,
 }
 
-impl Default for ContentVersion {
-    fn default() -> ContentVersion {
-        static STORES: AtomicU64 = AtomicU64::new(0);
-        let node = format!("{}-{}", std::process::id(), STORES.fetch_add(1, Ordering::Relaxed));
+impl ContentVersion {
+    /// A store's version, at 0, under a name no other store has: 64 random bits (std's hasher
+    /// keys come from the OS), where the process id alone repeats across hosts (every container's
+    /// server may be process 1) and a node would then skip the others' notifications as its own.
+    pub(crate) fn new() -> ContentVersion {
+        use std::hash::BuildHasher;
+        let node = format!("{:016x}", std::hash::RandomState::new().hash_one(std::process::id()));
         ContentVersion { count: AtomicU64::new(0), node }
     }
-}
 
-impl ContentVersion {
     pub(crate) fn get(&self) -> u64 {
         self.count.load(Ordering::Acquire)
     }
@@ -52,7 +53,7 @@ impl ContentVersion {
 /// Tells the other nodes that content changed (after the write committed).
 pub(crate) async fn announce(writer: &DatabaseConnection, version: &ContentVersion) {
     if writer.get_database_backend() == DatabaseBackend::Postgres {
-        // The node name is digits and a hyphen: safe as a literal.
+        // The node name is hexadecimal digits: safe as a literal.
         if let Err(err) = writer.execute_unprepared(&format!("NOTIFY {CHANNEL}, '{}'", version.node)).await {
             // Other nodes then catch up at their next notification; this node is already current.
             tracing::warn!(error = %err, "could not notify other nodes of a change");

@@ -115,7 +115,7 @@ impl Store {
             reader,
             writer,
             statements,
-            version: Arc::default(),
+            version: Arc::new(changes::ContentVersion::new()),
             tag_uses: Arc::default(),
             writeback: Arc::default(),
         })
