@@ -64,6 +64,12 @@ pub(crate) async fn start_bulk_load(store: &Store) -> Result<bool> {
     let alone = use_rollback_journal(db).await?;
     let deferred = if alone { defer_indexes(store).await? } else { 0 };
     if alone {
+        // Pages read through a memory map, not copied out of the kernel's cache by `pread`: the
+        // final merge and index builds reread most of the file. 100,000 articles, alternated
+        // rounds: 10.10 s on average before, 9.58 s after (9.30 / 8.94 s in six other rounds), with
+        // 1.71 to 1.92 s of system time against 1.47 to 1.66. Only while the load is alone with the
+        // file: a file that another process shrinks under a map faults the mapping process.
+        execute_all(db, &["PRAGMA mmap_size = 4294967296"]).await?;
         *store.writeback.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
             Writeback::start(db).await?;
     }
@@ -94,6 +100,7 @@ pub(crate) async fn end_bulk_load(store: &Store) -> Result<()> {
             "PRAGMA journal_mode = WAL",
             "PRAGMA cache_size = -2000",
             "PRAGMA temp_store = DEFAULT",
+            "PRAGMA mmap_size = 0",
             "PRAGMA synchronous = FULL",
             "PRAGMA wal_autocheckpoint = 1000",
             "PRAGMA wal_checkpoint(TRUNCATE)",
