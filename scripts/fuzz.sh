@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # make fuzz: schemathesis (property-based testing, installed from PyPI into target/fuzz-venv when
 # missing) against the release server on a fresh SQLite corpus, in three runs:
-# - REST from its OpenAPI document, anonymously and with a partner token (api:read): each answer
-#   is checked for a 5xx, a status the document does not list for its path, a body that does not
-#   fit the document's schema, and an invalid request accepted. Left out: the
-#   positive_data_acceptance check, which expects every string the schema allows to be accepted;
-#   cursors are opaque (only those the API issued are accepted) and filter slugs must name a
-#   section, tag or author, so random ones are rightly 400.
+# - REST, feeds and sitemaps from the OpenAPI document, anonymously and with a partner token
+#   (api:read): each answer is checked for a 5xx, a status or media type the document does not
+#   list for its path, a body that does not fit the document's schema, and an invalid request
+#   accepted. Left out: the positive_data_acceptance check, which expects every string the schema
+#   allows to be accepted; cursors are opaque (only those the API issued are accepted) and filter
+#   slugs must name a section, tag or author, so random ones are rightly 400.
 # - GraphQL from the server's own introspection (on for this run only), every query and mutation
 #   with an admin's token: scripts/fuzz_hooks.py fails on a 5xx or an error without a code or
 #   with INTERNAL_SERVER_ERROR; validation and domain errors are what random arguments should get.
@@ -60,12 +60,12 @@ partner=$(graphql "{\"query\":\"mutation { issuePartnerToken(name: \\\"fuzz\\\",
 
 # From target/bench, where schemathesis keeps its cache of failing examples.
 run() {
-  (cd "$OUT" && schemathesis run "$BASE/api/v1/openapi.json" --url "$BASE/api/v1" --checks all \
+  (cd "$OUT" && schemathesis run "$BASE/api/v1/openapi.json" --url "$BASE" --checks all \
     --exclude-checks positive_data_acceptance --max-examples "$EXAMPLES" "$@")
 }
-echo "== REST, anonymous"
+echo "== REST, feeds and sitemaps, anonymous"
 run
-echo "== REST, with a partner token (api:read)"
+echo "== REST, feeds and sitemaps, with a partner token (api:read)"
 run -H "Authorization: Bearer $partner"
 echo "== GraphQL, every query and mutation, as an admin"
 HOOKS="$PWD/scripts"

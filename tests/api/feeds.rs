@@ -5,7 +5,7 @@ use bantin_domain::ArticleStatus;
 use chrono::{Duration, Utc};
 use serde_json::json;
 
-use crate::helpers::{BASE_URL, Desk, Newsroom, Story, desk, partner_token};
+use crate::helpers::{BASE_URL, Desk, Newsroom, Story, desk, partner_token, send_for_bytes};
 
 const TRICKY: &str = "Tôm & cá <ngon> \"nhất\" 'Đà Nẵng'";
 
@@ -38,9 +38,8 @@ async fn fetch(desk: &Desk, path: &str, headers: &[(&str, String)]) -> Fetched {
     for (name, value) in headers {
         request = request.insert_header((*name, value.clone()));
     }
-    let mut response = request.send().await.expect("sent");
-    let body = response.body().limit(1 << 24).await.expect("body").to_vec();
-    Fetched { status: response.status(), headers: response.headers().clone(), body }
+    let (status, headers, body) = send_for_bytes(request, None).await;
+    Fetched { status, headers, body }
 }
 
 fn header(fetched: &Fetched, name: &str) -> String {

@@ -265,13 +265,23 @@ pub async fn send(
     request: awc::ClientRequest,
     body: Option<&Value>,
 ) -> (StatusCode, Value, awc::http::header::HeaderMap) {
+    let (status, headers, body) = send_for_bytes(request, body).await;
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null), headers)
+}
+
+/// Sends `request`, with `body` as JSON when given; returns the status, the headers and the body
+/// as it came, whatever its media type.
+pub async fn send_for_bytes(
+    request: awc::ClientRequest,
+    body: Option<&Value>,
+) -> (StatusCode, awc::http::header::HeaderMap, Vec<u8>) {
     let mut response = match body {
         Some(body) => request.send_json(body).await,
         None => request.send().await,
     }
     .expect("request sent");
     let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
-    (response.status(), serde_json::from_slice(&body).unwrap_or(Value::Null), response.headers().clone())
+    (response.status(), response.headers().clone(), body.to_vec())
 }
 
 /// A response header as text.

@@ -1,8 +1,9 @@
-//! The OpenAPI document of `/api/v1` against the real server. Every path it documents is asked,
-//! and every answer, errors included, must have a status the document lists for that path and a
-//! body that fits the schema it gives for that status. The document's objects allow no field they
-//! do not name, so a field added to or dropped from an answer without the document fails here;
-//! and each path must take exactly the query parameters the document names.
+//! The OpenAPI document (REST under `/api/v1`, feeds, sitemaps) against the real server. Every path
+//! it documents is asked, and every answer, errors included, must have a status the document lists
+//! for that path, a media type it lists for that status, and, for JSON, a body that fits the
+//! schema it gives. The document's objects allow no field they do not name, so a field added to or
+//! dropped from an answer without the document fails here; and each path must take exactly the
+//! query parameters the document names.
 
 use std::collections::BTreeSet;
 
@@ -10,7 +11,7 @@ use awc::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Newsroom, Story, TestApp, desk, header, lifecycle, partner_token, published, send, spawn_app,
+    Newsroom, Story, TestApp, desk, header, lifecycle, partner_token, published, send_for_bytes, spawn_app,
 };
 
 /// The document as the server serves it.
@@ -35,34 +36,48 @@ impl Document {
         }
     }
 
-    /// Asserts that `body`, answered with `status` to a GET of the path the document calls
-    /// `template`, is what the document says such an answer is.
-    fn check(&self, template: &str, status: StatusCode, body: &Value) {
+    /// Asserts that `body`, answered with `status` and `content_type` to a GET of the path the
+    /// document calls `template`, is what the document says such an answer is.
+    fn check(&self, template: &str, status: StatusCode, content_type: Option<&str>, body: &[u8]) {
         let operation = &self.0["paths"][template]["get"];
         assert!(operation.is_object(), "{template} is not in the document");
+        let shown = String::from_utf8_lossy(body);
         let listed = operation["responses"].get(status.as_str()).unwrap_or_else(|| {
-            panic!("GET {template} answered {status}, which the document does not list: {body}")
+            panic!("GET {template} answered {status}, which the document does not list: {shown}")
         });
-        match self.resolve(listed).pointer("/content/application~1json/schema") {
-            Some(schema) => {
-                // The whole document is the root, so the schema's references resolve in it; the
-                // OpenAPI fields beside are not JSON Schema keywords and are ignored.
-                let mut root = self.0.clone();
-                root["allOf"] = json!([schema]);
-                let validator = jsonschema::validator_for(&root).expect("the document's schemas compile");
-                let errors: Vec<String> = validator
-                    .iter_errors(body)
-                    .map(|e| format!("{} at '{}'", e, e.instance_path()))
-                    .collect();
-                assert!(
-                    errors.is_empty(),
-                    "GET {template} {status} does not fit the document: {errors:#?}\n{body:#}"
-                );
+        let Some(media_types) = self.resolve(listed)["content"].as_object() else {
+            assert!(body.is_empty(), "GET {template} {status} has no body in the document, got {shown}");
+            return;
+        };
+        let media_type =
+            content_type.and_then(|value| value.split(';').next()).map(str::trim).unwrap_or_default();
+        let Some(media) = media_types.get(media_type) else {
+            panic!(
+                "GET {template} {status} answered {media_type:?}, the document lists {:?}",
+                media_types.keys().collect::<Vec<_>>()
+            )
+        };
+        if !media_type.ends_with("json") {
+            let text = std::str::from_utf8(body).expect("text answers are UTF-8");
+            assert!(!text.trim().is_empty(), "GET {template} {status} answered an empty {media_type}");
+            if media_type.ends_with("xml") {
+                assert!(text.starts_with("<?xml"), "GET {template} {status} is not XML: {text}");
             }
-            None => {
-                assert!(body.is_null(), "GET {template} {status} has no body in the document, got {body}")
-            }
+            return;
         }
+        let body: Value = serde_json::from_slice(body)
+            .unwrap_or_else(|e| panic!("GET {template} {status} is not JSON ({e}): {shown}"));
+        // The whole document is the root, so the schema's references resolve in it; the OpenAPI
+        // fields beside are not JSON Schema keywords and are ignored.
+        let mut root = self.0.clone();
+        root["allOf"] = json!([media["schema"]]);
+        let validator = jsonschema::validator_for(&root).expect("the document's schemas compile");
+        let errors: Vec<String> =
+            validator.iter_errors(&body).map(|e| format!("{} at '{}'", e, e.instance_path())).collect();
+        assert!(
+            errors.is_empty(),
+            "GET {template} {status} does not fit the document: {errors:#?}\n{body:#}"
+        );
     }
 }
 
@@ -117,49 +132,71 @@ async fn every_answer_of_every_documented_path_fits_the_openapi_document() {
     let document = Document::served_by(app).await;
     let story = "bac-giang-mo-tuyen-du-lich-moi";
     let mut tour = vec![
-        ask("/publication", "/api/v1/publication", 200),
-        ask("/publication", "/api/v1/publication?lang=vi", 400),
-        ask("/latest", "/api/v1/latest?limit=2", 200),
-        ask("/latest", format!("/api/v1/latest?category=du-lich&exclude={story}"), 200),
-        ask("/latest", "/api/v1/latest?limit=0", 400),
-        ask("/latest", "/api/v1/latest?category=khong-co", 400),
-        ask("/articles", "/api/v1/articles?category=du-lich&tag=bac-giang&author=minh-anh", 200),
-        ask("/articles", "/api/v1/articles?cursor=khong-phai-con-tro", 400),
-        ask("/articles", "/api/v1/articles?tag=khong-co", 400),
-        ask("/articles/{slug}", format!("/api/v1/articles/{story}"), 200),
-        ask("/articles/{slug}", format!("/api/v1/articles/{old_slug}"), 301),
-        ask("/articles/{slug}", format!("/api/v1/articles/{story}?preview=true"), 400),
-        ask("/articles/{slug}", "/api/v1/articles/khong-co", 404),
-        ask("/articles/{slug}/related", format!("/api/v1/articles/{story}/related?limit=3"), 200),
-        ask("/articles/{slug}/related", format!("/api/v1/articles/{story}/related?limit=21"), 400),
-        ask("/articles/{slug}/related", "/api/v1/articles/khong-co/related", 404),
-        ask("/search", "/api/v1/search?q=bac+giang&limit=1", 200),
-        ask("/search", "/api/v1/search?q=bac+giang&from=2020-01-01T00:00:00Z&category=du-lich", 200),
-        ask("/search", "/api/v1/search", 400),
-        ask("/search", "/api/v1/search?q=bac&from=hom-qua", 400),
-        ask("/search", "/api/v1/search?q=bac&author=khong-co", 400),
-        ask("/changes", "/api/v1/changes", 401),
-        Ask { token: Some(&feeds_only), ..ask("/changes", "/api/v1/changes", 403) },
-        Ask { token: Some(&reader), ..ask("/changes", "/api/v1/changes", 200) },
-        Ask { token: Some(&reader), ..ask("/changes", "/api/v1/changes?since=khong-phai", 400) },
-        Ask { token: Some("khong-phai-token"), ..ask("/latest", "/api/v1/latest", 401) },
-        ask("/categories", "/api/v1/categories", 200),
-        ask("/categories/{slug}", "/api/v1/categories/du-lich", 200),
-        ask("/categories/{slug}", "/api/v1/categories/du-lich?limit=1", 400),
-        ask("/categories/{slug}", "/api/v1/categories/khong-co", 404),
-        ask("/tags", "/api/v1/tags", 200),
-        ask("/tags/{slug}", "/api/v1/tags/bac-giang", 200),
-        ask("/tags/{slug}", "/api/v1/tags/thanh-hoa", 301),
-        ask("/tags/{slug}", "/api/v1/tags/khong-co", 404),
-        ask("/authors", "/api/v1/authors", 200),
-        ask("/authors/{slug}", "/api/v1/authors/minh-anh", 200),
-        ask("/authors/{slug}", "/api/v1/authors/khong-co", 404),
-        ask("/openapi.json", "/api/v1/openapi.json", 200),
+        ask("/api/v1/publication", "/api/v1/publication", 200),
+        ask("/api/v1/publication", "/api/v1/publication?lang=vi", 400),
+        ask("/api/v1/latest", "/api/v1/latest?limit=2", 200),
+        ask("/api/v1/latest", format!("/api/v1/latest?category=du-lich&exclude={story}"), 200),
+        ask("/api/v1/latest", "/api/v1/latest?limit=0", 400),
+        ask("/api/v1/latest", "/api/v1/latest?category=khong-co", 400),
+        ask("/api/v1/articles", "/api/v1/articles?category=du-lich&tag=bac-giang&author=minh-anh", 200),
+        ask("/api/v1/articles", "/api/v1/articles?cursor=khong-phai-con-tro", 400),
+        ask("/api/v1/articles", "/api/v1/articles?tag=khong-co", 400),
+        ask("/api/v1/articles/{slug}", format!("/api/v1/articles/{story}"), 200),
+        ask("/api/v1/articles/{slug}", format!("/api/v1/articles/{old_slug}"), 301),
+        ask("/api/v1/articles/{slug}", format!("/api/v1/articles/{story}?preview=true"), 400),
+        ask("/api/v1/articles/{slug}", "/api/v1/articles/khong-co", 404),
+        ask("/api/v1/articles/{slug}/related", format!("/api/v1/articles/{story}/related?limit=3"), 200),
+        ask("/api/v1/articles/{slug}/related", format!("/api/v1/articles/{story}/related?limit=21"), 400),
+        ask("/api/v1/articles/{slug}/related", "/api/v1/articles/khong-co/related", 404),
+        ask("/api/v1/search", "/api/v1/search?q=bac+giang&limit=1", 200),
+        ask("/api/v1/search", "/api/v1/search?q=bac+giang&from=2020-01-01T00:00:00Z&category=du-lich", 200),
+        ask("/api/v1/search", "/api/v1/search", 400),
+        ask("/api/v1/search", "/api/v1/search?q=bac&from=hom-qua", 400),
+        ask("/api/v1/search", "/api/v1/search?q=bac&author=khong-co", 400),
+        ask("/api/v1/changes", "/api/v1/changes", 401),
+        Ask { token: Some(&feeds_only), ..ask("/api/v1/changes", "/api/v1/changes", 403) },
+        Ask { token: Some(&reader), ..ask("/api/v1/changes", "/api/v1/changes", 200) },
+        Ask { token: Some(&reader), ..ask("/api/v1/changes", "/api/v1/changes?since=khong-phai", 400) },
+        Ask { token: Some("khong-phai-token"), ..ask("/api/v1/latest", "/api/v1/latest", 401) },
+        ask("/api/v1/categories", "/api/v1/categories", 200),
+        ask("/api/v1/categories/{slug}", "/api/v1/categories/du-lich", 200),
+        ask("/api/v1/categories/{slug}", "/api/v1/categories/du-lich?limit=1", 400),
+        ask("/api/v1/categories/{slug}", "/api/v1/categories/khong-co", 404),
+        ask("/api/v1/tags", "/api/v1/tags", 200),
+        ask("/api/v1/tags/{slug}", "/api/v1/tags/bac-giang", 200),
+        ask("/api/v1/tags/{slug}", "/api/v1/tags/thanh-hoa", 301),
+        ask("/api/v1/tags/{slug}", "/api/v1/tags/khong-co", 404),
+        ask("/api/v1/authors", "/api/v1/authors", 200),
+        ask("/api/v1/authors/{slug}", "/api/v1/authors/minh-anh", 200),
+        ask("/api/v1/authors/{slug}", "/api/v1/authors/khong-co", 404),
+        ask("/api/v1/openapi.json", "/api/v1/openapi.json", 200),
+        ask("/feeds/latest.{format}", "/feeds/latest.rss", 200),
+        ask("/feeds/latest.{format}", "/feeds/latest.xml?limit=1", 200),
+        ask("/feeds/latest.{format}", "/feeds/latest.atom", 200),
+        ask("/feeds/latest.{format}", "/feeds/latest.json", 200),
+        Ask { token: Some(&feeds_only), ..ask("/feeds/latest.{format}", "/feeds/latest.json", 200) },
+        ask("/feeds/latest.{format}", "/feeds/latest.json?token=khong-phai-token", 401),
+        ask("/feeds/latest.{format}", "/feeds/latest.rss?limit=101", 400),
+        ask("/feeds/latest.{format}", "/feeds/latest.html", 404),
+        ask("/feeds/{kind}/{file}", "/feeds/category/du-lich.rss", 200),
+        ask("/feeds/{kind}/{file}", "/feeds/tag/bac-giang.atom", 200),
+        ask("/feeds/{kind}/{file}", "/feeds/author/minh-anh.json?limit=1", 200),
+        ask("/feeds/{kind}/{file}", "/feeds/tag/thanh-hoa.json", 301),
+        ask("/feeds/{kind}/{file}", "/feeds/category/du-lich.rss?limit=0", 400),
+        ask("/feeds/{kind}/{file}", "/feeds/category/khong-co.rss", 404),
+        ask("/feeds/{kind}/{file}", "/feeds/chuyen-muc/du-lich.rss", 404),
+        ask("/feeds/{kind}/{file}", "/feeds/category/du-lich", 404),
+        ask("/sitemap.xml", "/sitemap.xml", 200),
+        ask("/sitemaps/articles-{page}.xml", "/sitemaps/articles-0.xml", 200),
+        ask("/sitemaps/articles-{page}.xml", "/sitemaps/articles-9.xml", 404),
+        ask("/sitemap-news.xml", "/sitemap-news.xml", 200),
+        ask("/robots.txt", "/robots.txt", 200),
     ];
     // The second page of a list and of a search, by the cursor the first gave.
-    for (template, first) in
-        [("/latest", "/api/v1/latest?limit=2"), ("/search", "/api/v1/search?q=bac+giang&limit=1")]
-    {
+    for (template, first) in [
+        ("/api/v1/latest", "/api/v1/latest?limit=2"),
+        ("/api/v1/search", "/api/v1/search?q=bac+giang&limit=1"),
+    ] {
         let (_, body) = app.get(first).await;
         let cursor = body["nextCursor"].as_str().unwrap_or_else(|| panic!("{first} has a next page: {body}"));
         tour.push(ask(template, format!("{first}&cursor={cursor}"), 200));
@@ -172,18 +209,19 @@ async fn every_answer_of_every_documented_path_fits_the_openapi_document() {
         if let Some(token) = token {
             request = request.insert_header(("Authorization", format!("Bearer {token}")));
         }
-        let (status, body, headers) = send(request, None).await;
-        assert_eq!(status.as_u16(), *expected, "GET {path}: {body}");
-        document.check(template, status, &body);
-        if status == StatusCode::OK && token.is_none() {
+        let (status, headers, body) = send_for_bytes(request, None).await;
+        assert_eq!(status.as_u16(), *expected, "GET {path}: {}", String::from_utf8_lossy(&body));
+        document.check(template, status, header(&headers, "content-type"), &body);
+        if status == StatusCode::OK && token.is_none() && !path.contains("token=") {
             // The 304 every anonymous 200 promises, without a body.
             let etag = header(&headers, "etag").unwrap_or_else(|| panic!("GET {path} has an ETag"));
             let again = client.get(format!("{}{path}", app.address)).insert_header(("If-None-Match", etag));
-            let (status, body, _) = send(again, None).await;
+            let (status, headers, body) = send_for_bytes(again, None).await;
             assert_eq!(status, StatusCode::NOT_MODIFIED, "GET {path} with its ETag");
-            document.check(template, status, &body);
+            document.check(template, status, header(&headers, "content-type"), &body);
         }
-        if *template == "/changes" && status == StatusCode::OK {
+        if *template == "/api/v1/changes" && status == StatusCode::OK {
+            let body: Value = serde_json::from_slice(&body).expect("a change list");
             change_kinds.extend(
                 body["items"]
                     .as_array()
@@ -225,7 +263,15 @@ async fn every_path_takes_the_query_parameters_the_document_names_and_no_others(
             .map(|parameter| parameter["name"].as_str().expect("a name").to_owned())
             .collect();
         // The query string is read before anything else, so any slug will do.
-        let path = format!("/api/v1{}?zz=1", template.replace("{slug}", "any-slug"));
+        let path = format!(
+            "{}?zz=1",
+            template
+                .replace("{slug}", "any-slug")
+                .replace("{format}", "rss")
+                .replace("{kind}", "category")
+                .replace("{file}", "any-slug.rss")
+                .replace("{page}", "0")
+        );
         let (status, body) = app.get(&path).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
         let refusal = body["error"]["message"].as_str().expect("a message");

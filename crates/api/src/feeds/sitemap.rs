@@ -10,7 +10,7 @@ use bantin_domain::{ArticleFilter, PageRequest, Visibility};
 use chrono::{Duration, Utc};
 
 use super::{dated, escape, own_url};
-use crate::{AppState, error::ApiError};
+use crate::{AppState, error::ApiError, rest::NoParams};
 
 /// The sitemap protocol's limit of URLs per file.
 pub const URLS_PER_SITEMAP: i64 = 50_000;
@@ -29,7 +29,11 @@ fn cache_control(state: &AppState) -> String {
     format!("public, max-age={}", state.config.feed_max_age)
 }
 
-async fn index(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, ApiError> {
+async fn index(
+    _: web::Query<NoParams>,
+    state: web::Data<AppState>,
+    request: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let pages = state.content.sitemap_pages(URLS_PER_SITEMAP, Visibility::public_now()).await?;
     let zone = state.config.publication.zone();
     let mut xml = String::from(
@@ -48,6 +52,7 @@ async fn index(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpR
 }
 
 async fn page(
+    _: web::Query<NoParams>,
     state: web::Data<AppState>,
     request: HttpRequest,
     page: web::Path<String>,
@@ -78,7 +83,7 @@ async fn page(
     Ok(dated(xml.into_bytes(), XML, modified, &cache_control(&state), sitemap_keys()))
 }
 
-async fn news(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+async fn news(_: web::Query<NoParams>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let since = Utc::now() - Duration::hours(48);
     let mut recent = Vec::new();
     let mut page = PageRequest::first(100);
@@ -124,7 +129,7 @@ fn sitemap_keys() -> String {
     crate::http_cache::surrogate_keys(&["latest".to_owned()], [])
 }
 
-async fn robots(state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+async fn robots(_: web::Query<NoParams>, state: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
     let body = format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
         own_url(&request, "/sitemap.xml"),

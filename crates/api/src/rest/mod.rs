@@ -126,9 +126,11 @@ impl NameListParams {
     }
 }
 
+/// The query string of a path that takes no parameters: any is refused, as elsewhere, so an
+/// unknown one is a clear 400 (and cannot spread one answer over many cache entries).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NoParams {}
+pub(crate) struct NoParams {}
 
 /// The OpenAPI 3.1 description of these routes, written by hand: `tests/api/openapi.rs` checks
 /// every route's real answers, errors included, against it, and it allows no field it does not
