@@ -12,6 +12,7 @@ mod entity;
 mod mapping;
 mod newsroom;
 mod reader;
+mod reads;
 mod related;
 mod search;
 mod writer;
@@ -73,7 +74,7 @@ impl Default for StoreOptions {
 /// is configured: then public reads go to the replica and everything else to the primary.
 #[derive(Clone)]
 pub struct Store {
-    reader: DatabaseConnection,
+    reader: reads::Reads,
     writer: DatabaseConnection,
     statements: Arc<AtomicU64>,
     version: Arc<changes::ContentVersion>,
@@ -101,15 +102,15 @@ impl Store {
             Some(read_url) => {
                 let mut reader = open(read_url, options.max_connections, options).await?;
                 count_statements(&mut reader, &statements);
-                reader
+                reads::Reads::inline(reader)
             }
             // An in-memory SQLite database exists only inside its one connection.
             None if is_sqlite && !in_memory && options.sqlite_read_pool => {
                 let mut reader = open(url, options.max_connections, options).await?;
                 count_statements(&mut reader, &statements);
-                reader
+                reads::Reads::on_their_own_thread(reader)
             }
-            None => writer.clone(),
+            None => reads::Reads::inline(writer.clone()),
         };
         Ok(Store {
             reader,
@@ -156,7 +157,7 @@ impl Store {
     /// `data_version`) into [`Store::content_version`]. The server spawns it once; it runs until the
     /// process ends.
     pub fn follow_changes(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
-        changes::follow(self.reader.clone(), Arc::clone(&self.version))
+        changes::follow(self.reader.db.clone(), Arc::clone(&self.version))
     }
 
     /// Records that content changed: this node's version moves at once, other nodes' on
@@ -175,7 +176,7 @@ impl Store {
     /// Closes both pools, waiting for connections in use to be returned.
     pub async fn close(self) -> Result<()> {
         let Store { reader, writer, .. } = self;
-        reader.close().await.map_err(mapping::db_err("closing the read pool"))?;
+        reader.db.close().await.map_err(mapping::db_err("closing the read pool"))?;
         match writer.close().await {
             // The writer is the same pool as the reader on PostgreSQL and in-memory SQLite.
             Ok(()) | Err(sea_orm::DbErr::ConnectionAcquire(_)) => Ok(()),
@@ -345,7 +346,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("plans.db").display());
         let store = Store::connect(&url, &StoreOptions::default()).await.expect("store");
-        for pool in [&store.reader, &store.writer] {
+        for pool in [&store.reader.db, &store.writer] {
             let mut connection = pool.get_sqlite_connection_pool().acquire().await.expect("connection");
             let (rc, enabled) = planner_stability(&mut connection, -1).await.expect("setting read");
             assert_eq!((rc, enabled), (libsqlite3_sys::SQLITE_OK, 1));

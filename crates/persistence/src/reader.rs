@@ -344,7 +344,7 @@ impl ContentReader for Store {
     }
 
     async fn ping(&self) -> Result<()> {
-        self.reader.ping().await.map_err(db_err("pinging the database"))
+        self.reader.db.ping().await.map_err(db_err("pinging the database"))
     }
 
     async fn article_by_slug(&self, slug: &str, visibility: Visibility) -> Result<Option<Article>> {
