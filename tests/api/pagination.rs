@@ -133,3 +133,37 @@ async fn a_deep_page_of_a_tag_or_author_pages_by_keyset_too() {
         assert_eq!(seen, expected, "{query}");
     }
 }
+
+#[actix_web::test]
+async fn a_cursor_from_the_future_pages_only_what_is_public_now() {
+    let app = spawn_app().await;
+    let newsroom = Newsroom::new(&app.store).await;
+    let now = chrono::Utc::now();
+    newsroom
+        .write(vec![
+            Story::published("Tin đã đăng một", "thoi-su", 1),
+            Story::published("Tin đã đăng hai", "thoi-su", 2),
+            Story::published("Tin hẹn giờ ngày mai", "thoi-su", 0).at(now + chrono::Duration::days(1)),
+        ])
+        .await;
+    // A cursor no page gave: later than the scheduled article, and than now.
+    let cursor = bantin_domain::Cursor {
+        at: now + chrono::Duration::days(10),
+        id: bantin_domain::ArticleId(i64::MAX),
+    }
+    .encode();
+    for path in [
+        format!("/api/v1/articles?category=thoi-su&cursor={cursor}"),
+        format!("/api/v1/latest?cursor={cursor}"),
+    ] {
+        let (status, body) = app.get(&path).await;
+        assert_eq!(status, awc::http::StatusCode::OK, "{path}: {body}");
+        let titles: Vec<&str> = body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|item| item["title"].as_str().expect("title"))
+            .collect();
+        assert_eq!(titles, ["Tin đã đăng hai", "Tin đã đăng một"], "{path}");
+    }
+}

@@ -218,8 +218,26 @@ impl OrderKey {
     }
 }
 
-/// The filtered, visible article set, joined to the table that orders it.
-fn filtered(filter: &ArticleFilter, visibility: Visibility) -> (Select<article::Entity>, OrderKey) {
+/// The filtered, visible article set after `after` (when given), joined to the table that orders
+/// it.
+fn filtered(
+    filter: &ArticleFilter,
+    visibility: Visibility,
+    after: Option<&Cursor>,
+) -> (Select<article::Entity>, OrderKey) {
+    let walks_articles = filter.tag.is_none() && filter.author.is_none();
+    // SQLite walks an index between one lower and one upper bound per column. Given a public
+    // page's `published_at <= now` and a cursor's `published_at <= at`, it took the first and
+    // stepped through every newer row of the section down to the cursor: in a 1,000,000-article
+    // file a page 20,000 articles into a section took 4.2 ms, one 1,000 in 2.2 ms (medians of 50
+    // requests); with one bound, 2.25 and 2.23 ms. So the cursor's time, when it is the earlier,
+    // is the one bound ([`ordered_page`] adds none of its own here).
+    let visibility = match (visibility, after) {
+        (Visibility::Public { now }, Some(cursor)) if walks_articles => {
+            Visibility::Public { now: Ord::min(now, cursor.at) }
+        }
+        _ => visibility,
+    };
     let mut query = article::Entity::find().filter(visible(visibility));
     let key = if let Some(tag) = filter.tag {
         query = query
@@ -267,12 +285,15 @@ fn ordered_page(
         let after_time = stored_time(after_time);
         // The plain `<=` bound is implied by the OR below, but only it lets the planner start the
         // index walk at the cursor instead of filtering every newer row (PostgreSQL, 10,000 rows
-        // deep in a section of 55,000: 47 ms -> 0.3 ms).
-        query = query.filter(published_at.clone().lte(after_time)).filter(
-            Condition::any().add(published_at.clone().lt(after_time)).add(
+        // deep in a section of 55,000: 47 ms -> 0.3 ms). A public walk of `articles` has it
+        // already, as its visibility's bound ([`filtered`]).
+        if !matches!(key, OrderKey::Articles) {
+            query = query.filter(published_at.clone().lte(after_time));
+        }
+        query =
+            query.filter(Condition::any().add(published_at.clone().lt(after_time)).add(
                 Condition::all().add(published_at.clone().eq(after_time)).add(id.clone().lt(after_id.0)),
-            ),
-        );
+            ));
     }
     query.order_by(published_at, Order::Desc).order_by(id, Order::Desc).limit(u64::from(page.first) + 1)
 }
@@ -368,7 +389,7 @@ impl ContentReader for Store {
         page: &PageRequest,
         visibility: Visibility,
     ) -> Result<Page<Article>> {
-        let (query, key) = filtered(filter, visibility);
+        let (query, key) = filtered(filter, visibility, page.after.as_ref());
         let order = visibility.list_order();
         let rows =
             all_articles(&self.reader, ordered_page(query, &key, page), order, "listing articles").await?;
@@ -376,7 +397,7 @@ impl ContentReader for Store {
     }
 
     async fn count_articles(&self, filter: &ArticleFilter, visibility: Visibility) -> Result<u64> {
-        let (query, _) = filtered(filter, visibility);
+        let (query, _) = filtered(filter, visibility, None);
         query.count(&self.reader).await.map_err(db_err("counting articles"))
     }
 
