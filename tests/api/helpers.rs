@@ -222,10 +222,8 @@ pub async fn spawn_app_on(settings: ServeSettings, store: Store, database: TestD
 impl TestApp {
     /// GET a path; returns the status and the JSON body (`Value::Null` when the body is not JSON).
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let mut response =
-            self.client.get(format!("{}{path}", self.address)).send().await.expect("request sent");
-        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
-        (response.status(), serde_json::from_slice(&body).unwrap_or(Value::Null))
+        let (status, body, _) = send(self.client.get(format!("{}{path}", self.address)), None).await;
+        (status, body)
     }
 
     /// POST a GraphQL query without a token that must be answered (200, possibly with errors);
@@ -611,15 +609,12 @@ impl TestApp {
 
     /// GET a path with `Authorization: Bearer token`.
     pub async fn get_as(&self, token: &str, path: &str) -> (StatusCode, Value) {
-        let mut response = self
+        let request = self
             .client
             .get(format!("{}{path}", self.address))
-            .insert_header(("Authorization", format!("Bearer {token}")))
-            .send()
-            .await
-            .expect("request sent");
-        let body = response.body().limit(16 * 1024 * 1024).await.expect("body read");
-        (response.status(), serde_json::from_slice(&body).unwrap_or(Value::Null))
+            .insert_header(("Authorization", format!("Bearer {token}")));
+        let (status, body, _) = send(request, None).await;
+        (status, body)
     }
 }
 

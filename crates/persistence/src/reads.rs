@@ -6,7 +6,7 @@
 //! waits its turn behind every request the worker has ready (twice: before and after the ping),
 //! so under load each of the pool's connections was held for milliseconds after its rows had
 //! arrived, and requests on both workers waited for one while the cores went partly idle (a
-//! fifth idle at 32 connections). On the reads thread, which only shuttles statements and rows,
+//! sixth idle at 32 connections). On the reads thread, which only shuttles statements and rows,
 //! the connection is back in the pool as soon as its rows are read.
 
 use std::{future::Future, sync::OnceLock};
