@@ -80,6 +80,11 @@ impl PreparedArticles {
         )
     }
 
+    /// Moves `other`'s articles in after these (two chunks prepared at once become one batch).
+    pub fn append(&mut self, mut other: PreparedArticles) {
+        self.0.append(&mut other.0);
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }
