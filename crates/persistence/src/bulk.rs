@@ -27,9 +27,14 @@ const OPTIMIZE: [&str; 2] = [
 /// `optimize`: a 100,000-article load merges nothing before it. 100,000 articles, alternated
 /// rounds: 13.0 s on average merging 16 at a time, 12.2 s merging 64 (five rounds each); on a
 /// later host 10.63 s merging 64, whose one merge midway then went again into the `optimize`,
-/// and 9.94 s merging 200 (eight rounds each). The writer also keeps 64 MiB of pages in memory
-/// instead of 2 MiB (the b-trees and segments it keeps revisiting; 30.4 s before, 25.9 s after,
-/// in an earlier version). A load that has the file to itself also writes with a rollback
+/// and 9.94 s merging 200 (eight rounds each). The writer also keeps 16 MiB of pages in memory
+/// instead of 2 MiB: the b-trees and segments it keeps revisiting (30.4 s before, 25.9 s after
+/// with 64 MiB, in an earlier version). Not more: the pages still in memory at the commit are
+/// written then, while nothing else runs, where pages written earlier went out between chunks.
+/// With 16 KiB pages, alternated rounds: 10,000 articles 585 / 576 / 590 ms with 64 MiB, 528 /
+/// 540 / 527 ms with 16 MiB (533 to 538 ms with 2 to 8 MiB); 100,000 articles 5.04 / 4.95 / 5.14
+/// s with 64 MiB, 4.91 / 4.89 / 4.98 s with 16 MiB, 4.98 / 4.90 / 4.99 s with 8 MiB and 5.05 /
+/// 5.12 / 5.01 s with 4 MiB. A load that has the file to itself also writes with a rollback
 /// journal ([`use_rollback_journal`]), and into empty tables builds their secondary indexes at
 /// the end ([`defer_indexes`]). On PostgreSQL only the deferring applies, whether or not servers
 /// have the database.
@@ -51,7 +56,7 @@ pub(crate) async fn start_bulk_load(store: &Store) -> Result<bool> {
             "INSERT INTO article_headlines (article_headlines, rank) VALUES ('crisismerge', 200)",
             "INSERT INTO article_search (article_search, rank) VALUES ('automerge', 0)",
             "INSERT INTO article_search (article_search, rank) VALUES ('crisismerge', 200)",
-            "PRAGMA cache_size = -65536",
+            "PRAGMA cache_size = -16384",
             "PRAGMA synchronous = NORMAL",
             "PRAGMA wal_autocheckpoint = 16384",
             // Each multi-row INSERT keeps a statement journal of the pages it changes (to undo
