@@ -22,12 +22,13 @@ const OPTIMIZE: [&str; 2] = [
 ];
 
 /// SQLite: the writer tuned for a bulk load ([`end_bulk_load`] undoes it). While loading, FTS5
-/// segments (one per 1,000 articles) are not merged as they come, only when 200 pile up on one
-/// level (`crisismerge`, which FTS5 caps at 1,999), so the index is merged once, by the final
-/// `optimize`: a 100,000-article load merges nothing before it. 100,000 articles, alternated
-/// rounds: 13.0 s on average merging 16 at a time, 12.2 s merging 64 (five rounds each); on a
-/// later host 10.63 s merging 64, whose one merge midway then went again into the `optimize`,
-/// and 9.94 s merging 200 (eight rounds each). The writer also keeps 16 MiB of pages in memory
+/// segments (one per insert of a chunk's search rows, 500 articles in a seed) are not merged as
+/// they come, only when 400 pile up on one level (`crisismerge`, which FTS5 caps at 1,999), so
+/// the index is merged once, by the final `optimize`: a 100,000-article load merges nothing
+/// before it. 100,000 articles in chunks of 1,000, alternated rounds: 13.0 s on average merging
+/// 16 at a time, 12.2 s merging 64 (five rounds each); on a later host 10.63 s merging 64, whose
+/// one merge midway then went again into the `optimize`, and 9.94 s merging 200 (eight rounds
+/// each). 400 keeps that bound at 200,000 articles with chunks of 500. The writer also keeps 16 MiB of pages in memory
 /// instead of 2 MiB: the b-trees and segments it keeps revisiting (30.4 s before, 25.9 s after
 /// with 64 MiB, in an earlier version). Not more: the pages still in memory at the commit are
 /// written then, while nothing else runs, where pages written earlier went out between chunks.
@@ -53,9 +54,9 @@ pub(crate) async fn start_bulk_load(store: &Store) -> Result<bool> {
         db,
         &[
             "INSERT INTO article_headlines (article_headlines, rank) VALUES ('automerge', 0)",
-            "INSERT INTO article_headlines (article_headlines, rank) VALUES ('crisismerge', 200)",
+            "INSERT INTO article_headlines (article_headlines, rank) VALUES ('crisismerge', 400)",
             "INSERT INTO article_search (article_search, rank) VALUES ('automerge', 0)",
-            "INSERT INTO article_search (article_search, rank) VALUES ('crisismerge', 200)",
+            "INSERT INTO article_search (article_search, rank) VALUES ('crisismerge', 400)",
             "PRAGMA cache_size = -16384",
             "PRAGMA synchronous = NORMAL",
             "PRAGMA wal_autocheckpoint = 16384",
