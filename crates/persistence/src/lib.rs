@@ -185,16 +185,6 @@ impl Store {
     }
 }
 
-/// The page size of a SQLite file bantin creates (an existing file keeps its own; SQLite's default
-/// is 4 KiB). A seeded article's row is about 8 KiB, so with 4 KiB pages each took a leaf and two
-/// overflow pages; in 16 KiB pages two rows share one. Seeding 100,000 articles, alternated rounds
-/// on one host: 5.29 / 5.22 s with 4 KiB pages, 5.04 / 5.05 s with 8 KiB, 4.93 / 4.92 s with 16
-/// KiB (10,000 articles: 620 against 567 ms). Uncached reads by the bench's workloads were the same
-/// within the noise (three alternated rounds of each), except search, which reads the page of each
-/// of its 300 candidates: 508 against 450 requests/s (and 8 KiB pages 500 against 491). The file
-/// at 100,000 articles: 832 MB with 4 KiB pages, 921 MB with 16 KiB.
-const SQLITE_PAGE_SIZE: u32 = 16 * 1024;
-
 async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result<DatabaseConnection> {
     let busy_timeout = options.sqlite_busy_timeout;
     let statement_timeout_ms = options.statement_timeout.as_millis().max(1);
@@ -212,8 +202,6 @@ async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result
         .sqlx_logging(false);
     connect.map_sqlx_sqlite_opts(move |sqlite| {
         sqlite
-            // sqlx sets it first, before WAL: a file in WAL mode no longer takes a new page size.
-            .page_size(SQLITE_PAGE_SIZE)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
@@ -363,45 +351,6 @@ mod tests {
             let (rc, enabled) = planner_stability(&mut connection, -1).await.expect("setting read");
             assert_eq!((rc, enabled), (libsqlite3_sys::SQLITE_OK, 1));
         }
-    }
-
-    async fn page_size(store: &Store) -> i64 {
-        use sea_orm::ConnectionTrait;
-        let row = store
-            .writer
-            .query_one_raw(sea_orm::Statement::from_string(
-                sea_orm::DatabaseBackend::Sqlite,
-                "PRAGMA page_size",
-            ))
-            .await
-            .expect("page size read")
-            .expect("a row");
-        row.try_get_by_index(0).expect("a number")
-    }
-
-    #[tokio::test]
-    async fn a_new_sqlite_file_gets_large_pages_and_an_existing_one_keeps_its_own() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = |name: &str| format!("sqlite://{}?mode=rwc", dir.path().join(name).display());
-        let new = Store::connect(&url("new.db"), &StoreOptions::default()).await.expect("store");
-        new.migrate().await.expect("migrated");
-        assert_eq!(page_size(&new).await, i64::from(SQLITE_PAGE_SIZE));
-
-        // A file another version made, with SQLite's default pages and a table in it.
-        let old_path = dir.path().join("old.db");
-        let options = sea_orm::sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(&old_path)
-            .create_if_missing(true)
-            .page_size(4096);
-        let mut connection = sea_orm::sqlx::ConnectOptions::connect(&options).await.expect("a 4 KiB file");
-        sea_orm::sqlx::query("CREATE TABLE kept (n INTEGER)")
-            .execute(&mut connection)
-            .await
-            .expect("a table");
-        sea_orm::sqlx::Connection::close(connection).await.expect("closed");
-        let old = Store::connect(&url("old.db"), &StoreOptions::default()).await.expect("store");
-        old.migrate().await.expect("migrated");
-        assert_eq!(page_size(&old).await, 4096);
     }
 
     #[test]
