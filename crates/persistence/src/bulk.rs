@@ -23,22 +23,21 @@ const OPTIMIZE: [&str; 2] = [
 
 /// SQLite: the writer tuned for a bulk load ([`end_bulk_load`] undoes it). While loading, FTS5
 /// segments (one per insert of a chunk's search rows, 500 articles in a seed) are not merged as
-/// they come, only when 400 pile up on one level (`crisismerge`, which FTS5 caps at 1,999), so
-/// the index is merged once, by the final `optimize`: a 100,000-article load merges nothing
-/// before it. 100,000 articles in chunks of 1,000, alternated rounds: 13.0 s on average merging
-/// 16 at a time, 12.2 s merging 64 (five rounds each); on a later host 10.63 s merging 64, whose
-/// one merge midway then went again into the `optimize`, and 9.94 s merging 200 (eight rounds
-/// each). 400 keeps that bound at 200,000 articles with chunks of 500. The writer also keeps 16 MiB of pages in memory
-/// instead of 2 MiB: the b-trees and segments it keeps revisiting (30.4 s before, 25.9 s after
-/// with 64 MiB, in an earlier version). Not more: the pages still in memory at the commit are
-/// written then, while nothing else runs, where pages written earlier went out between chunks.
-/// With 16 KiB pages, alternated rounds: 10,000 articles 585 / 576 / 590 ms with 64 MiB, 528 /
-/// 540 / 527 ms with 16 MiB (533 to 538 ms with 2 to 8 MiB); 100,000 articles 5.04 / 4.95 / 5.14
-/// s with 64 MiB, 4.91 / 4.89 / 4.98 s with 16 MiB, 4.98 / 4.90 / 4.99 s with 8 MiB and 5.05 /
-/// 5.12 / 5.01 s with 4 MiB. A load that has the file to itself also writes with a rollback
-/// journal ([`use_rollback_journal`]), and into empty tables builds their secondary indexes at
-/// the end ([`defer_indexes`]). On PostgreSQL only the deferring applies, whether or not servers
-/// have the database.
+/// they come, only when 400 pile up on one level (`crisismerge`, which FTS5 caps at 1,999), so the
+/// index is merged once, by the final `optimize`: a 100,000-article load merges nothing before it.
+/// 100,000 articles in chunks of 1,000, alternated rounds: 13.0 s on average merging 16 at a time,
+/// 12.2 s merging 64 (five rounds each); on a later host 10.63 s merging 64, whose one merge midway
+/// then went again into the `optimize`, and 9.94 s merging 200 (eight rounds each). 400 keeps that
+/// bound at 200,000 articles with chunks of 500. The writer also keeps 16 MiB of pages in memory
+/// instead of 2 MiB: the b-trees and segments it keeps revisiting (30.4 s before, 25.9 s after with
+/// 64 MiB, in an earlier version). Not more: the pages still in memory at the commit are written
+/// then, while nothing else runs, where pages written earlier went out between chunks. Alternated
+/// rounds of one build but for this setting: 10,000 articles 604 / 635 / 621 / 604 ms with 64 MiB,
+/// 555 / 573 / 558 / 614 ms with 16 MiB; 100,000 articles 5.48 / 5.55 s against 5.29 / 5.37 s (with
+/// 16 KiB pages, tried the same stop, 8 and 4 MiB were no better than 16). A load that has the file
+/// to itself also writes with a rollback journal ([`use_rollback_journal`]), and into empty tables
+/// builds their secondary indexes at the end ([`defer_indexes`]). On PostgreSQL only the deferring
+/// applies, whether or not servers have the database.
 ///
 /// Returns whether other writers wait on the load's transactions: on SQLite when it is not alone
 /// with the file; never on PostgreSQL, whose writers do not wait on rows another transaction is
