@@ -46,12 +46,13 @@ pub struct SeedArgs {
 }
 
 /// Articles generated and prepared at a time, beside the storing of the chunk before. Smaller
-/// chunks start the storing sooner and leave less to store after the last one is prepared; each
-/// is a search-index segment to merge, though (see `Store::start_bulk_load`). Alternated rounds,
-/// measured on files with 16 KiB pages (tried, and put back for the reads): 10,000 articles 542 / 529 / 527 ms in chunks of 1,000, 510 / 516 / 520 ms in chunks of 500
-/// (518 / 528 / 519 against 517 / 518 / 556 ms in 250); 100,000 articles 4.94 / 4.90 s in 1,000
-/// and 4.94 / 4.88 s in 500, but 6.06 / 5.41 s in 250 (400 segments: two merges of everything).
-/// Chunks of 2,000: 573 ms and 5.09 s on average.
+/// chunks start the storing sooner and leave less to store after the last one is prepared; each is
+/// a search-index segment to merge, though (see `Store::start_bulk_load`). Alternated rounds,
+/// measured on files with 16 KiB pages (tried, and put back for the reads): 10,000 articles 542 /
+/// 529 / 527 ms in chunks of 1,000, 510 / 516 / 520 ms in chunks of 500 (518 / 528 / 519 against
+/// 517 / 518 / 556 ms in 250); 100,000 articles 4.94 / 4.90 s in 1,000 and 4.94 / 4.88 s in 500,
+/// but 6.06 / 5.41 s in 250 (400 segments: two merges of everything). Chunks of 2,000: 573 ms and
+/// 5.09 s on average.
 const PREPARE_CHUNK: u64 = 500;
 
 /// The largest transaction while another process (a server) writes to the same SQLite file: its
