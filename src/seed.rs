@@ -195,26 +195,20 @@ pub async fn seed(
     let chunk_at = |offset: u64| PREPARE_CHUNK.min(batch_size - offset % batch_size).min(args.count - offset);
     let (mut written, mut stored) = (0, 0);
     let mut load = None;
-    // The first chunk has both cores to itself (nothing is storing yet): its two halves are
-    // prepared at once.
+    // A chunk is prepared in parts, all at once: one beside the storing of the chunk before, and
+    // the first in two halves, as nothing is stored yet and both cores are free.
     let first_len = chunk_at(0);
-    let mut first_halves = (args.count > 0).then(|| {
-        (generate(existing, first_len / 2), generate(existing + first_len / 2, first_len - first_len / 2))
+    let mut next = (args.count > 0).then(|| {
+        vec![generate(existing, first_len / 2), generate(existing + first_len / 2, first_len - first_len / 2)]
     });
-    let mut next: Option<actix_web::rt::task::JoinHandle<PreparedArticles>> = None;
-    loop {
-        let chunk = if let Some((front, back)) = first_halves.take() {
-            let mut chunk = front.await.context("generating articles")?;
-            chunk.append(back.await.context("generating articles")?);
-            chunk
-        } else if let Some(pending) = next.take() {
-            pending.await.context("generating articles")?
-        } else {
-            break;
-        };
+    while let Some(parts) = next.take() {
+        let mut chunk = PreparedArticles::default();
+        for part in parts {
+            chunk.append(part.await.context("generating articles")?);
+        }
         let after = stored + chunk.len() as u64;
         if after < args.count {
-            next = Some(generate(existing + after, chunk_at(after)));
+            next = Some(vec![generate(existing + after, chunk_at(after))]);
         }
         let mut open = match load.take() {
             Some(open) => open,

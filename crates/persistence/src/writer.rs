@@ -28,6 +28,7 @@ const ROWS_PER_INSERT: usize = 500;
 /// New articles as the rows that store them. Preparing is CPU work only (JSON text, the folded
 /// search text and the word count it gives), so a bulk writer prepares the next batch on another
 /// thread while the database stores this one.
+#[derive(Default)]
 pub struct PreparedArticles(Vec<PreparedArticle>);
 
 /// One article's row values. Its body is kept only as JSON text: the block tree is thousands of
@@ -80,9 +81,13 @@ impl PreparedArticles {
         )
     }
 
-    /// Moves `other`'s articles in after these (two chunks prepared at once become one batch).
+    /// Moves `other`'s articles in after these (parts prepared at once become one batch).
     pub fn append(&mut self, mut other: PreparedArticles) {
-        self.0.append(&mut other.0);
+        if self.0.is_empty() {
+            self.0 = other.0;
+        } else {
+            self.0.append(&mut other.0);
+        }
     }
 
     pub fn len(&self) -> usize {
