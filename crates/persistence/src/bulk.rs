@@ -75,8 +75,16 @@ pub(crate) async fn start_bulk_load(store: &Store) -> Result<bool> {
         // 1.71 to 1.92 s of system time against 1.47 to 1.66. Only while the load is alone with the
         // file: a file that another process shrinks under a map faults the mapping process.
         execute_all(db, &["PRAGMA mmap_size = 4294967296"]).await?;
-        *store.writeback.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
-            Writeback::start(db).await?;
+        // SQLite's foreign-key checks are a b-tree search in the parent table for every
+        // reference of every row. Alone with the file, a load checks them itself instead, once
+        // per batch against the taxonomy it read ([`crate::writer::ArticleLoad`]): nobody can
+        // delete what it refers to meanwhile, and the articles its links refer to are the ones it
+        // just stored. 10,000 articles: the inserts into `articles` 165 -> 149 ms, the tags
+        // 65 -> 43 ms, the bylines 29 -> 18 ms (two rounds each). A connection setting, gone with
+        // the connection if the load is killed.
+        execute_all(db, &["PRAGMA foreign_keys = OFF"]).await?;
+        *store.alone_load.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some(AloneLoad { _writeback: Writeback::start(db).await? });
     }
     tracing::debug!(
         journal = if alone { "rollback journal" } else { "WAL" },
@@ -106,14 +114,27 @@ pub(crate) async fn end_bulk_load(store: &Store) -> Result<()> {
             "PRAGMA cache_size = -2000",
             "PRAGMA temp_store = DEFAULT",
             "PRAGMA mmap_size = 0",
+            "PRAGMA foreign_keys = ON",
             "PRAGMA synchronous = FULL",
             "PRAGMA wal_autocheckpoint = 1000",
             "PRAGMA wal_checkpoint(TRUNCATE)",
         ],
     )
     .await?;
-    store.writeback.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+    store.alone_load.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
     Ok(())
+}
+
+/// A bulk load that has its SQLite file to itself ([`start_bulk_load`]), until
+/// [`end_bulk_load`]: its pages are written out as it goes, and it checks its rows' references
+/// itself, with SQLite's foreign-key checks off.
+pub(crate) struct AloneLoad {
+    _writeback: Option<Writeback>,
+}
+
+/// Whether a bulk load has `store`'s file to itself, its foreign-key checks off.
+pub(crate) fn loading_alone(store: &Store) -> bool {
+    store.alone_load.lock().unwrap_or_else(std::sync::PoisonError::into_inner).is_some()
 }
 
 /// How often [`Writeback`] has the kernel write a loading file's pages out.
@@ -371,7 +392,14 @@ mod tests {
         let everyday = secondary_indexes(&store).await;
         assert_eq!(everyday.len(), 4, "{everyday:?}");
 
-        let writing_back = |store: &Store| store.writeback.lock().expect("not poisoned").is_some();
+        let writing_back = |store: &Store| {
+            store
+                .alone_load
+                .lock()
+                .expect("not poisoned")
+                .as_ref()
+                .is_some_and(|load| load._writeback.is_some())
+        };
         assert!(!store.start_bulk_load().await.expect("started"), "alone, nobody waits");
         assert!(secondary_indexes(&store).await.is_empty());
         assert!(writing_back(&store), "alone with the file, its pages are written out as it goes");
@@ -393,13 +421,86 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_load_alone_checks_its_references_itself_with_sqlites_checks_off() {
+        use bantin_domain::{
+            ArticleContent, ArticleStatus, Body, CategoryId, Error, NewArticle, NewCategory, NewTag, TagId,
+            text::Slug,
+        };
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("load.db").display());
+        let store = store_alone(&url).await;
+        let slug = |text: &str| Slug::parse(text).expect("a slug");
+        let category = store
+            .insert_category(&NewCategory {
+                slug: slug("thoi-su"),
+                name: "Thời sự".to_owned(),
+                description: None,
+                parent: None,
+            })
+            .await
+            .expect("a category")
+            .id;
+        let tag = store
+            .insert_tags(&[NewTag { slug: slug("bac-giang"), name: "Bắc Giang".to_owned() }])
+            .await
+            .expect("a tag")[0]
+            .id;
+        let now = chrono::Utc::now();
+        let article = |slug: &str, category_id: CategoryId, tag_id: TagId| NewArticle {
+            content: ArticleContent {
+                title: "Bắc Giang".to_owned(),
+                slug: slug.to_owned(),
+                sapo: String::new(),
+                body: Body::default(),
+                cover: None,
+                category_id,
+                author_ids: Vec::new(),
+                tag_ids: vec![tag_id],
+            },
+            status: ArticleStatus::Published,
+            published_at: Some(now),
+            created_at: now,
+        };
+        let checks_on = |store: &Store| {
+            let store = store.clone();
+            async move { query_strings(&store.writer, "PRAGMA foreign_keys").await.expect("pragma") == ["1"] }
+        };
+
+        assert!(checks_on(&store).await);
+        store.start_bulk_load().await.expect("started");
+        assert!(!checks_on(&store).await, "SQLite's checks are off for the load");
+        for (bad, field) in [
+            (article("b", category, TagId(tag.0 + 1)), "input"),
+            (article("b", CategoryId(category.0 + 1), tag), "category"),
+        ] {
+            let mut load = store.begin_load().await.expect("a load");
+            let refused =
+                load.insert(crate::PreparedArticles::new(vec![article("a", category, tag), bad])).await;
+            assert!(
+                matches!(&refused, Err(Error::Validation { field: named, .. }) if named == field),
+                "{refused:?}"
+            );
+        }
+        assert_eq!(store.article_count().await.expect("a count"), 0, "a refused batch stores nothing");
+
+        let mut load = store.begin_load().await.expect("a load");
+        load.insert(crate::PreparedArticles::new(vec![article("a", category, tag)])).await.expect("stored");
+        load.finish().await.expect("committed");
+        store.end_bulk_load().await.expect("ended");
+        assert!(checks_on(&store).await, "the checks are back for everyday writes");
+        assert_eq!(store.article_count().await.expect("a count"), 1);
+        assert!(query_strings(&store.writer, "PRAGMA foreign_key_check").await.expect("checked").is_empty());
+    }
+
+    #[tokio::test]
     async fn a_load_beside_another_connection_stays_on_wal_and_leaves_the_writing_to_commits() {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("load.db").display());
         let store = store_alone(&url).await;
         let server = Store::connect(&url, &StoreOptions::default()).await.expect("a second connection");
         assert!(store.start_bulk_load().await.expect("started"), "the other connection waits on the load");
-        assert!(store.writeback.lock().expect("not poisoned").is_none());
+        assert!(!super::loading_alone(&store));
         store.end_bulk_load().await.expect("ended");
         server.close().await.expect("closed");
     }

@@ -79,8 +79,8 @@ pub struct Store {
     statements: Arc<AtomicU64>,
     version: Arc<changes::ContentVersion>,
     tag_uses: Arc<related::TagUses>,
-    /// A bulk load's [`bulk::Writeback`], while one runs alone on a SQLite file.
-    writeback: Arc<std::sync::Mutex<Option<bulk::Writeback>>>,
+    /// A bulk load running alone on a SQLite file ([`bulk::AloneLoad`]).
+    alone_load: Arc<std::sync::Mutex<Option<bulk::AloneLoad>>>,
 }
 
 impl Store {
@@ -118,7 +118,7 @@ impl Store {
             statements,
             version: Arc::new(changes::ContentVersion::new()),
             tag_uses: Arc::default(),
-            writeback: Arc::default(),
+            alone_load: Arc::default(),
         })
     }
 

@@ -38,11 +38,14 @@ pub(crate) fn reference_err(
     context: &'static str,
 ) -> impl FnOnce(DbErr) -> Error {
     move |err| match err.sql_err() {
-        Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
-            Error::invalid(field, format!("names {what} that does not exist"))
-        }
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => missing_reference(field, what),
         _ => db_err(context)(err),
     }
+}
+
+/// The client named, as `field`, `what` (such as "a tag") that does not exist.
+pub(crate) fn missing_reference(field: &'static str, what: &str) -> Error {
+    Error::invalid(field, format!("names {what} that does not exist"))
 }
 
 /// The driver's error inside `err`, when a statement or connection failed.

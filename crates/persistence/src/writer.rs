@@ -1,7 +1,7 @@
 //! Writes. Every multi-row write is one transaction on the single writer connection: a batch is
 //! stored whole or not at all.
 
-use std::fmt::Write;
+use std::{collections::HashSet, fmt::Write};
 
 use bantin_domain::{
     ArticleContent, ArticleId, ArticleStatus, Author, AuthorId, Category, CategoryId, NewArticle, NewAuthor,
@@ -17,7 +17,7 @@ use sea_orm::{
 use crate::{
     Store,
     entity::{article, article_author, article_change, article_tag, author, category, tag},
-    mapping::{self, db_err, reference_err, stored_time},
+    mapping::{self, db_err, missing_reference, reference_err, stored_time},
     search::{Existing, IndexEntry, IndexText},
 };
 
@@ -336,7 +336,57 @@ impl Store {
     /// can commit many more articles at a time than it keeps prepared in memory.
     pub async fn begin_load(&self) -> Result<ArticleLoad> {
         let txn = self.begin_write("starting to store articles").await?;
-        Ok(ArticleLoad { store: self.clone(), txn })
+        let references =
+            if crate::bulk::loading_alone(self) { Some(Taxonomy::read(&txn).await?) } else { None };
+        Ok(ArticleLoad { store: self.clone(), txn, references })
+    }
+}
+
+/// The ids articles can refer to, for a load that checks its references itself
+/// (`bulk::start_bulk_load` turns SQLite's checks off).
+struct Taxonomy {
+    categories: HashSet<i64>,
+    authors: HashSet<i64>,
+    tags: HashSet<i64>,
+}
+
+impl Taxonomy {
+    async fn read(txn: &DatabaseTransaction) -> Result<Taxonomy> {
+        let ids = |table: &str| {
+            let sql = format!("SELECT id FROM {table}");
+            async move {
+                let rows = txn
+                    .query_all_raw(Statement::from_string(txn.get_database_backend(), sql))
+                    .await
+                    .map_err(db_err("reading the taxonomy"))?;
+                rows.iter()
+                    .map(|row| row.try_get_by_index::<i64>(0))
+                    .collect::<std::result::Result<HashSet<_>, _>>()
+                    .map_err(db_err("reading the taxonomy"))
+            }
+        };
+        Ok(Taxonomy {
+            categories: ids("categories").await?,
+            authors: ids("authors").await?,
+            tags: ids("tags").await?,
+        })
+    }
+
+    /// What SQLite's foreign-key checks would have refused, with the error [`reference_err`]
+    /// gives for it.
+    fn check(&self, batch: &PreparedArticles) -> Result<()> {
+        for article in &batch.0 {
+            if !self.categories.contains(&article.category_id.0) {
+                return Err(missing_reference("category", "a category"));
+            }
+            if !article.author_ids.iter().all(|author| self.authors.contains(&author.0)) {
+                return Err(missing_reference("input", "an author"));
+            }
+            if !article.tag_ids.iter().all(|tag| self.tags.contains(&tag.0)) {
+                return Err(missing_reference("input", "a tag"));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -345,11 +395,17 @@ impl Store {
 pub struct ArticleLoad {
     store: Store,
     txn: DatabaseTransaction,
+    /// While SQLite's foreign-key checks are off: what the load's references are checked against.
+    references: Option<Taxonomy>,
 }
 
 impl ArticleLoad {
-    /// Stores a batch of articles with their bylines and tags; returns their ids in order.
+    /// Stores a batch of articles with their bylines and tags; returns their ids in order. A
+    /// reference to a category, author or tag that does not exist fails the batch.
     pub async fn insert(&mut self, batch: PreparedArticles) -> Result<Vec<ArticleId>> {
+        if let Some(references) = &self.references {
+            references.check(&batch)?;
+        }
         let now = stored_time(Utc::now());
         let txn = &self.txn;
         let backend = txn.get_database_backend();
@@ -384,14 +440,21 @@ impl ArticleLoad {
                 // One INSERT into an AUTOINCREMENT table numbers its rows one after another (each
                 // id is one more than the largest ever used), so the last id gives them all,
                 // without a row per article coming back through sqlx's channel.
-                let last =
-                    txn.execute_raw(insert).await.map_err(db_err("storing articles"))?.last_insert_id();
+                let last = txn
+                    .execute_raw(insert)
+                    .await
+                    .map_err(reference_err("category", "a category", "storing articles"))?
+                    .last_insert_id();
                 let last = i64::try_from(last).unwrap_or(i64::MAX);
                 let count = i64::try_from(texts.len()).unwrap_or(i64::MAX);
                 (last.saturating_sub(count) + 1..=last).collect()
             } else {
                 // RETURNING gives one row per VALUES row; the ids follow the insertion order.
-                let rows = txn.query_all_raw(insert).await.map_err(db_err("storing articles"))?;
+                let rows = txn.query_all_raw(insert).await.map_err(reference_err(
+                    "category",
+                    "a category",
+                    "storing articles",
+                ))?;
                 rows.iter()
                     .map(|row| row.try_get("", "id"))
                     .collect::<std::result::Result<_, _>>()
@@ -434,7 +497,7 @@ impl ArticleLoad {
             article_author::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(txn)
                 .await
-                .map_err(db_err("storing bylines"))?;
+                .map_err(reference_err("input", "an author", "storing bylines"))?;
         }
         crate::search::write(txn, entries, Existing::None).await?;
         log_changes(txn, &ids.iter().map(|id| id.0).collect::<Vec<_>>(), now).await?;
@@ -442,7 +505,7 @@ impl ArticleLoad {
             article_tag::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(txn)
                 .await
-                .map_err(db_err("storing article tags"))?;
+                .map_err(reference_err("input", "a tag", "storing article tags"))?;
         }
         Ok(ids)
     }
