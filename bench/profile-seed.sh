@@ -45,7 +45,7 @@ symbols() {
   echo
   echo "## CPU by thread (share of all samples)"
   echo
-  echo "sqlx-sqlite-wor is SQLite's writer; tokio-rt-worker prepares the next 1,000 articles;"
+  echo "sqlx-sqlite-wor is SQLite's writer; tokio-rt-worker prepares the next 500 articles;"
   echo "bantin is the task that hands batches from one to the other (its statements wait on it)."
   echo
   echo '```'

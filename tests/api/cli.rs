@@ -227,7 +227,7 @@ fn committed(log: &str) -> Vec<&str> {
 fn a_seed_commits_whole_batches_larger_than_the_chunks_it_prepares() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("batches.db").display());
-    // Articles are prepared 1,000 at a time; a batch of 1,200 takes a chunk and a part of one.
+    // Articles are prepared 500 at a time; a batch of 1,200 takes two chunks and a part of one.
     let seeded = run(&["--database-url", &url, "seed", "--count", "2500", "--batch-size", "1200"]);
     let log = String::from_utf8_lossy(&seeded.stderr);
     assert!(seeded.status.success(), "{log}");
