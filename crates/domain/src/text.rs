@@ -65,50 +65,48 @@ impl FoldedWords {
         out.reserve(bytes.len() + 1);
         let mut words = WordState::default();
         let mut at = 0;
-        while let Some(&lead) = bytes.get(at) {
-            let byte = if lead < 0x80 {
-                at += 1;
-                WORD_BYTES[usize::from(lead)]
-            } else {
-                // The code point, decoded by hand: `text` is valid UTF-8, so `lead` says the length.
-                let continuation = |offset: usize| u32::from(bytes.get(at + offset).map_or(0, |b| b & 0x3F));
-                let (code, len) = match lead {
-                    0xC0..0xE0 => ((u32::from(lead & 0x1F) << 6) | continuation(1), 2),
-                    0xE0..0xF0 => {
-                        ((u32::from(lead & 0x0F) << 12) | (continuation(1) << 6) | continuation(2), 3)
-                    }
-                    _ => (u32::MAX, 4),
-                };
-                let start = at;
+        while at < bytes.len() {
+            // Nearly every character folds to one ASCII byte by the table: a word's run of them
+            // goes through a loop of its own, which keeps only the output, the word's key and the
+            // position in hand. Seeding 1,000 articles: 216 -> 190 million instructions here
+            // (callgrind), the preparing thread 354 -> 328 million.
+            if let Some((byte, len)) = simple_fold(bytes, at, table) {
                 at += len;
-                match table.get(code as usize).copied().unwrap_or(FOLDS_OTHERWISE) {
-                    folded @ ..0x80 => WORD_BYTES[usize::from(folded)],
-                    FOLDS_TO_NO_WORD_CHAR => NOT_IN_A_WORD,
-                    // A combining mark of NFD text: inside a word, the word goes on.
-                    FOLDS_TO_NOTHING => continue,
-                    _ => {
-                        let Some(c) = text.get(start..).and_then(|rest| rest.chars().next()) else {
-                            continue;
-                        };
-                        let mut folded = String::new();
-                        fold_slow(c, &mut |d| folded.push(d));
-                        for d in folded.chars() {
-                            if is_word_char(d) {
-                                for &byte in d.encode_utf8(&mut [0; 4]).as_bytes() {
-                                    words.letter(&mut out, byte);
-                                }
-                            } else {
-                                words.end(&mut out, &mut self.distinct);
-                            }
-                        }
-                        continue;
-                    }
+                if byte == NOT_IN_A_WORD {
+                    words.end(&mut out, &mut self.distinct);
+                    continue;
                 }
-            };
-            if byte == NOT_IN_A_WORD {
-                words.end(&mut out, &mut self.distinct);
-            } else {
                 words.letter(&mut out, byte);
+                while let Some((byte, len)) = simple_fold(bytes, at, table) {
+                    at += len;
+                    if byte == NOT_IN_A_WORD {
+                        words.end(&mut out, &mut self.distinct);
+                        break;
+                    }
+                    out.push(byte);
+                    words.key = words.key << 8 | u64::from(byte);
+                }
+                continue;
+            }
+            // The rest, a character at a time: combining marks, and what folds by decomposition.
+            let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            at += c.len_utf8();
+            if table.get(c as usize) == Some(&FOLDS_TO_NOTHING) {
+                // A combining mark of NFD text: inside a word, the word goes on.
+                continue;
+            }
+            let mut folded = String::new();
+            fold_slow(c, &mut |d| folded.push(d));
+            for d in folded.chars() {
+                if is_word_char(d) {
+                    for &byte in d.encode_utf8(&mut [0; 4]).as_bytes() {
+                        words.letter(&mut out, byte);
+                    }
+                } else {
+                    words.end(&mut out, &mut self.distinct);
+                }
             }
         }
         words.end(&mut out, &mut self.distinct);
@@ -120,6 +118,28 @@ impl FoldedWords {
         // Never fails (see `out`); were it to, the text would only lose the broken bytes.
         String::from_utf8(self.out)
             .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+    }
+}
+
+/// The character at `at` folded by the table alone: the ASCII byte of a word it becomes, or
+/// [`NOT_IN_A_WORD`], with its length in bytes. `None` at the end of the text, for a combining
+/// mark and for what folds only by decomposition.
+#[inline(always)]
+fn simple_fold(bytes: &[u8], at: usize, table: &[u8]) -> Option<(u8, usize)> {
+    let lead = *bytes.get(at)?;
+    if lead < 0x80 {
+        return Some((WORD_BYTES[usize::from(lead)], 1));
+    }
+    let continuation = |offset: usize| u32::from(bytes.get(at + offset).map_or(0, |b| b & 0x3F));
+    let (code, len) = match lead {
+        0xC0..0xE0 => ((u32::from(lead & 0x1F) << 6) | continuation(1), 2),
+        0xE0..0xF0 => ((u32::from(lead & 0x0F) << 12) | (continuation(1) << 6) | continuation(2), 3),
+        _ => return None,
+    };
+    match table.get(code as usize).copied()? {
+        folded @ ..0x80 => Some((WORD_BYTES[usize::from(folded)], len)),
+        FOLDS_TO_NO_WORD_CHAR => Some((NOT_IN_A_WORD, len)),
+        _ => None,
     }
 }
 
