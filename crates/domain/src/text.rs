@@ -83,8 +83,7 @@ impl FoldedWords {
                         words.end(&mut out, &mut self.distinct);
                         break;
                     }
-                    out.push(byte);
-                    words.key = words.key << 8 | u64::from(byte);
+                    words.within_word(&mut out, byte);
                 }
                 continue;
             }
@@ -167,6 +166,12 @@ impl WordState {
             self.key = 0;
             self.count += 1;
         }
+        self.within_word(out, byte);
+    }
+
+    /// [`WordState::letter`] for a byte known to continue the current word.
+    #[inline(always)]
+    fn within_word(&mut self, out: &mut Vec<u8>, byte: u8) {
         out.push(byte);
         self.key = self.key << 8 | u64::from(byte);
     }

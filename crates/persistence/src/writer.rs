@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ConnectionTrait, DatabaseBackend, DatabaseTransaction, EntityTrait, IdenStatic, PaginatorTrait,
-    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    QuerySelect, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 use crate::{
@@ -352,24 +352,16 @@ struct Taxonomy {
 
 impl Taxonomy {
     async fn read(txn: &DatabaseTransaction) -> Result<Taxonomy> {
-        let ids = |table: &str| {
-            let sql = format!("SELECT id FROM {table}");
-            async move {
-                let rows = txn
-                    .query_all_raw(Statement::from_string(txn.get_database_backend(), sql))
-                    .await
-                    .map_err(db_err("reading the taxonomy"))?;
-                rows.iter()
-                    .map(|row| row.try_get_by_index::<i64>(0))
-                    .collect::<std::result::Result<HashSet<_>, _>>()
-                    .map_err(db_err("reading the taxonomy"))
-            }
-        };
         Ok(Taxonomy {
-            categories: ids("categories").await?,
-            authors: ids("authors").await?,
-            tags: ids("tags").await?,
+            categories: Taxonomy::ids::<category::Entity>(txn, category::Column::Id).await?,
+            authors: Taxonomy::ids::<author::Entity>(txn, author::Column::Id).await?,
+            tags: Taxonomy::ids::<tag::Entity>(txn, tag::Column::Id).await?,
         })
+    }
+
+    async fn ids<E: EntityTrait>(txn: &DatabaseTransaction, id: E::Column) -> Result<HashSet<i64>> {
+        let ids = E::find().select_only().column(id).into_tuple::<i64>().all(txn).await;
+        Ok(ids.map_err(db_err("reading the taxonomy"))?.into_iter().collect())
     }
 
     /// What SQLite's foreign-key checks would have refused, with the error [`reference_err`]
