@@ -181,6 +181,54 @@ async fn other_nodes_learn_of_a_change_within_a_second_and_drop_their_cached_ans
 }
 
 #[actix_web::test]
+async fn a_nodes_own_writes_move_its_content_version_once_and_what_it_cached_after_them_stays() {
+    let database = prepared_database().await;
+    let node = start_node(&database.url, &[]).await;
+    let token = login(&node).await;
+    // Past the listener's first poll (or LISTEN), which sets its baseline.
+    actix_web::rt::time::sleep(Duration::from_millis(600)).await;
+    let before = content_version(&node).await;
+    post(&node, Some(&token), "mutation { createTag(name: \"Tin nóng\") { slug } }", json!({})).await;
+    let after_write = content_version(&node).await;
+    assert_eq!(after_write, before + 1, "a write moves this node's version once, at once");
+    let (tags, _) = get_cached(&node, "/api/v1/tags").await;
+    assert!(tags.contains("tin-nong"), "{tags}");
+    assert!(get_cached(&node, "/api/v1/tags").await.1, "the tag list is cached again");
+    // A write that changes no content: a login stores a session.
+    login(&node).await;
+    // Several polls of the change listener: on SQLite the writes above are commits it could take
+    // for another process's.
+    actix_web::rt::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(content_version(&node).await, after_write, "the node's own writes came back as changes");
+    assert!(get_cached(&node, "/api/v1/tags").await.1, "the tag list cached after the write was dropped");
+}
+
+#[actix_web::test]
+async fn a_node_reading_from_a_replica_hears_of_other_nodes_writes_from_the_primary() {
+    if !on_postgres() {
+        return; // A read replica is a PostgreSQL setting.
+    }
+    let primary = prepared_database().await;
+    let replica = prepared_database().await;
+    let reading_replica =
+        start_node(&primary.url, &[("BANTIN_DATABASE_READ_URL", replica.url.as_str())]).await;
+    let writing = start_node(&primary.url, &[]).await;
+    let token = login(&writing).await;
+    actix_web::rt::time::sleep(Duration::from_millis(600)).await;
+    let before = content_version(&reading_replica).await;
+    let written = Instant::now();
+    post(&writing, Some(&token), "mutation { createTag(name: \"Tin nóng\") { slug } }", json!({})).await;
+    while content_version(&reading_replica).await == before {
+        // Notifications go to listeners on the database they were sent in: the primary.
+        assert!(
+            written.elapsed() < Duration::from_secs(1),
+            "the node reading a replica never heard of the write"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+#[actix_web::test]
 async fn writers_on_two_nodes_saving_one_revision_get_exactly_one_success() {
     let database = prepared_database().await;
     let (a, b) = (start_node(&database.url, &[]).await, start_node(&database.url, &[]).await);

@@ -3,8 +3,9 @@
 //!
 //! A write on this node bumps it at once. Writes on other nodes arrive through PostgreSQL
 //! `LISTEN/NOTIFY` on channel [`CHANNEL`]; on SQLite, where nodes are processes sharing one file,
-//! through `PRAGMA data_version`, which changes when any other connection commits, polled every
-//! [`SQLITE_POLL`].
+//! through the writer connection's `PRAGMA data_version`, polled every [`SQLITE_POLL`], which
+//! changes when any other connection commits: never for this process's own writes, which go
+//! through that one connection.
 
 use std::{
     mem::ManuallyDrop,
@@ -62,11 +63,21 @@ pub(crate) async fn announce(writer: &DatabaseConnection, version: &ContentVersi
 }
 
 /// Follows changes made by other nodes until the process ends. Run it once per process.
-pub(crate) async fn follow(reader: DatabaseConnection, version: Arc<ContentVersion>) {
+///
+/// `writer` is the primary: PostgreSQL delivers a notification only to listeners on the database
+/// it was sent in, and a hot standby refuses `LISTEN`, so a node reading from a replica would
+/// never hear of another's write. On SQLite it is the one writer connection, and `writer_opened`
+/// counts the connections its pool has opened: a replacement's `data_version` does not continue
+/// its predecessor's.
+pub(crate) async fn follow(
+    writer: DatabaseConnection,
+    version: Arc<ContentVersion>,
+    writer_opened: Arc<AtomicU64>,
+) {
     loop {
-        let outcome = match reader.get_database_backend() {
-            DatabaseBackend::Postgres => listen_postgres(&reader, &version).await,
-            DatabaseBackend::Sqlite => poll_sqlite(&reader, &version).await,
+        let outcome = match writer.get_database_backend() {
+            DatabaseBackend::Postgres => listen_postgres(&writer, &version).await,
+            DatabaseBackend::Sqlite => poll_sqlite(&writer, &version, &writer_opened).await,
             _ => return,
         };
         if let Err(err) = outcome {
@@ -80,15 +91,16 @@ pub(crate) async fn follow(reader: DatabaseConnection, version: Arc<ContentVersi
     }
 }
 
-// The listener and the polling connection are dropped by hand, on error only. When the runtime
-// shuts down it drops this task mid-await; dropping a pooled sqlx connection then spawns a task
-// onto the runtime that is going away, which panics. Leaking the connection at shutdown is harmless.
+// The listener and the polled connection are dropped by hand, never by the task being dropped.
+// When the runtime shuts down it drops this task mid-await; dropping a pooled sqlx connection then
+// spawns a task onto the runtime that is going away, which panics. Leaking the connection at
+// shutdown is harmless.
 
 async fn listen_postgres(
-    reader: &DatabaseConnection,
+    writer: &DatabaseConnection,
     version: &ContentVersion,
 ) -> Result<(), sea_orm::sqlx::Error> {
-    let pool = reader.get_postgres_connection_pool();
+    let pool = writer.get_postgres_connection_pool();
     let mut listener = ManuallyDrop::new(sea_orm::sqlx::postgres::PgListener::connect_with(pool).await?);
     let outcome = async {
         listener.listen(CHANNEL).await?;
@@ -103,25 +115,39 @@ async fn listen_postgres(
     outcome
 }
 
+/// Polls the writer connection's `data_version`, taking the connection for each poll only: the
+/// reader connection it used to hold saw this process's own commits too, and each one (a login's
+/// session as much as an edit) bumped the version a second time, within a poll, dropping every
+/// response cached since the write.
 async fn poll_sqlite(
-    reader: &DatabaseConnection,
+    writer: &DatabaseConnection,
     version: &ContentVersion,
+    writer_opened: &AtomicU64,
 ) -> Result<(), sea_orm::sqlx::Error> {
     use sea_orm::sqlx::Row;
-    let mut connection = ManuallyDrop::new(reader.get_sqlite_connection_pool().acquire().await?);
-    let outcome = async {
-        let mut last: Option<i64> = None;
-        loop {
-            let row = sea_orm::sqlx::query("PRAGMA data_version").fetch_one(&mut **connection).await?;
-            let current: i64 = row.try_get(0)?;
-            if last.is_some_and(|last| last != current) {
-                version.bump();
+    let pool = writer.get_sqlite_connection_pool();
+    // The connection (by the count of connections opened before it) and its data_version at the
+    // last poll. The pool holds one connection at a time, so the count read while holding it
+    // names it.
+    let mut last: Option<(u64, i64)> = None;
+    loop {
+        match pool.acquire().await {
+            Ok(connection) => {
+                let mut connection = ManuallyDrop::new(connection);
+                let polled = sea_orm::sqlx::query("PRAGMA data_version").fetch_one(&mut **connection).await;
+                let opened = writer_opened.load(Ordering::Acquire);
+                drop(ManuallyDrop::into_inner(connection));
+                let current = (opened, polled?.try_get::<i64, _>(0)?);
+                if last.is_some_and(|last| last != current) {
+                    version.bump();
+                }
+                last = Some(current);
             }
-            last = Some(current);
-            tokio::time::sleep(SQLITE_POLL).await;
+            // A long write of this process holds the connection; whatever others commit meanwhile
+            // still shows at the next poll.
+            Err(sea_orm::sqlx::Error::PoolTimedOut) => {}
+            Err(err) => return Err(err),
         }
+        tokio::time::sleep(SQLITE_POLL).await;
     }
-    .await;
-    drop(ManuallyDrop::into_inner(connection));
-    outcome
 }

@@ -78,6 +78,8 @@ pub struct Store {
     writer: DatabaseConnection,
     statements: Arc<AtomicU64>,
     version: Arc<changes::ContentVersion>,
+    /// Connections the writer pool has opened (see `changes::follow`).
+    writer_opened: Arc<AtomicU64>,
     tag_uses: Arc<related::TagUses>,
     /// A bulk load running alone on a SQLite file ([`bulk::AloneLoad`]).
     alone_load: Arc<std::sync::Mutex<Option<bulk::AloneLoad>>>,
@@ -96,17 +98,18 @@ impl Store {
             ));
         }
         let writer_connections = if is_sqlite { 1 } else { options.max_connections };
-        let mut writer = open(url, writer_connections, options).await?;
+        let writer_opened = Arc::new(AtomicU64::new(0));
+        let mut writer = open(url, writer_connections, options, &writer_opened).await?;
         count_statements(&mut writer, &statements);
         let reader = match &options.read_url {
             Some(read_url) => {
-                let mut reader = open(read_url, options.max_connections, options).await?;
+                let mut reader = open(read_url, options.max_connections, options, &Arc::default()).await?;
                 count_statements(&mut reader, &statements);
                 reads::Reads::inline(reader)
             }
             // An in-memory SQLite database exists only inside its one connection.
             None if is_sqlite && !in_memory && options.sqlite_read_pool => {
-                let mut reader = open(url, options.max_connections, options).await?;
+                let mut reader = open(url, options.max_connections, options, &Arc::default()).await?;
                 count_statements(&mut reader, &statements);
                 reads::Reads::on_their_own_thread(reader)
             }
@@ -117,6 +120,7 @@ impl Store {
             writer,
             statements,
             version: Arc::new(changes::ContentVersion::new()),
+            writer_opened,
             tag_uses: Arc::default(),
             alone_load: Arc::default(),
         })
@@ -149,6 +153,8 @@ impl Store {
             let txn = self.begin_write("starting to index articles").await?;
             search::write(&txn, entries, search::Existing::None).await?;
             txn.commit().await.map_err(mapping::db_err("committing the index"))?;
+            // Searches cached before now missed these articles.
+            self.changed().await;
             indexed += ids.len();
         }
     }
@@ -157,7 +163,7 @@ impl Store {
     /// `data_version`) into [`Store::content_version`]. The server spawns it once; it runs until the
     /// process ends.
     pub fn follow_changes(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
-        changes::follow(self.reader.db.clone(), Arc::clone(&self.version))
+        changes::follow(self.writer.clone(), Arc::clone(&self.version), Arc::clone(&self.writer_opened))
     }
 
     /// Records that content changed: this node's version moves at once, other nodes' on
@@ -185,7 +191,13 @@ impl Store {
     }
 }
 
-async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result<DatabaseConnection> {
+/// Opens a pool; on SQLite `opened` counts the connections it opens.
+async fn open(
+    url: &str,
+    max_connections: u32,
+    options: &StoreOptions,
+    opened: &Arc<AtomicU64>,
+) -> Result<DatabaseConnection> {
     let busy_timeout = options.sqlite_busy_timeout;
     let statement_timeout_ms = options.statement_timeout.as_millis().max(1);
     let mut connect = ConnectOptions::new(url);
@@ -208,9 +220,21 @@ async fn open(url: &str, max_connections: u32, options: &StoreOptions) -> Result
             .busy_timeout(busy_timeout)
             .create_if_missing(true)
     });
-    connect.map_sqlx_sqlite_pool_opts(|pool| {
-        pool.after_connect(|connection, _| Box::pin(async move { stable_plans(connection).await }))
+    let counter = Arc::clone(opened);
+    connect.map_sqlx_sqlite_pool_opts(move |pool| {
+        // A SQLite connection is a file handle and its prepared statements: kept, not recycled
+        // every half hour (sqlx's default), which would also restart the writer's data_version.
+        let counter = Arc::clone(&counter);
+        pool.idle_timeout(None).max_lifetime(None).after_connect(move |connection, _| {
+            let counter = Arc::clone(&counter);
+            Box::pin(async move {
+                stable_plans(connection).await?;
+                counter.fetch_add(1, Ordering::AcqRel);
+                Ok(())
+            })
+        })
     });
+
     connect.map_sqlx_postgres_opts(move |postgres| {
         postgres.options([("statement_timeout", format!("{statement_timeout_ms}ms"))])
     });
