@@ -83,25 +83,35 @@ struct TaxonomyIds {
 async fn ensure_taxonomy(store: &Store, taxonomy: &Taxonomy) -> anyhow::Result<TaxonomyIds> {
     let mut category_ids: HashMap<String, CategoryId> =
         store.categories().await?.into_iter().map(|c| (c.slug, c.id)).collect();
-    let mut categories = Vec::with_capacity(taxonomy.categories.len());
-    for spec in &taxonomy.categories {
-        let id = match category_ids.get(spec.slug.as_str()) {
-            Some(id) => *id,
-            None => {
-                let parent = spec.parent.and_then(|index| categories.get(index).copied());
-                let new = NewCategory {
+    // Missing sections go in a transaction per level of the tree: a child needs its parent's id.
+    loop {
+        let ready: Vec<NewCategory> = taxonomy
+            .categories
+            .iter()
+            .filter(|spec| !category_ids.contains_key(spec.slug.as_str()))
+            .filter_map(|spec| {
+                let parent = match spec.parent {
+                    Some(index) => Some(*category_ids.get(taxonomy.categories.get(index)?.slug.as_str())?),
+                    None => None,
+                };
+                Some(NewCategory {
                     slug: spec.slug.clone(),
                     name: spec.name.clone(),
                     description: spec.description.clone(),
                     parent,
-                };
-                let stored = store.insert_category(&new).await?;
-                category_ids.insert(stored.slug, stored.id);
-                stored.id
-            }
-        };
-        categories.push(id);
+                })
+            })
+            .collect();
+        if ready.is_empty() {
+            break;
+        }
+        category_ids.extend(store.insert_categories(&ready).await?.into_iter().map(|c| (c.slug, c.id)));
     }
+    let categories = taxonomy
+        .categories
+        .iter()
+        .map(|c| id_of(&category_ids, c.slug.as_str()))
+        .collect::<anyhow::Result<Vec<_>>>()?;
 
     let mut tag_ids: HashMap<String, TagId> =
         store.tags().await?.into_iter().map(|t| (t.slug, t.id)).collect();

@@ -307,21 +307,35 @@ impl Store {
     }
 
     pub async fn insert_category(&self, new: &NewCategory) -> Result<Category> {
-        let model = category::ActiveModel {
-            id: NotSet,
-            slug: Set(new.slug.to_string()),
-            name: Set(new.name.clone()),
-            description: Set(new.description.clone()),
-            parent_id: Set(new.parent.map(|p| p.0)),
-            created_at: Set(stored_time(Utc::now())),
-        };
-        let stored = category::Entity::insert(model)
-            .exec_with_returning(&self.writer)
-            .await
-            // The parent may have been deleted after the caller looked it up.
-            .map_err(reference_err("parent", "a category", "storing a category"))?;
+        let mut stored = self.insert_categories(std::slice::from_ref(new)).await?;
+        stored.pop().ok_or_else(|| bantin_domain::Error::Unexpected("a category was not stored".to_owned()))
+    }
+
+    /// Stores categories in one transaction (one commit, where each on its own was one: a
+    /// seed's twenty-two sections were twenty-two WAL syncs), in order; all or none.
+    pub async fn insert_categories(&self, categories: &[NewCategory]) -> Result<Vec<Category>> {
+        let now = stored_time(Utc::now());
+        let txn = self.begin_write("starting to store categories").await?;
+        let mut stored = Vec::with_capacity(categories.len());
+        for new in categories {
+            let model = category::ActiveModel {
+                id: NotSet,
+                slug: Set(new.slug.to_string()),
+                name: Set(new.name.clone()),
+                description: Set(new.description.clone()),
+                parent_id: Set(new.parent.map(|p| p.0)),
+                created_at: Set(now),
+            };
+            let model = category::Entity::insert(model)
+                .exec_with_returning(&txn)
+                .await
+                // The parent may have been deleted after the caller looked it up.
+                .map_err(reference_err("parent", "a category", "storing a category"))?;
+            stored.push(mapping::category(model));
+        }
+        txn.commit().await.map_err(db_err("committing categories"))?;
         self.changed().await;
-        Ok(mapping::category(stored))
+        Ok(stored)
     }
 
     /// Stores a batch of articles with their bylines and tags in one transaction.
