@@ -234,7 +234,6 @@ async fn open(
             })
         })
     });
-
     connect.map_sqlx_postgres_opts(move |postgres| {
         postgres.options([("statement_timeout", format!("{statement_timeout_ms}ms"))])
     });

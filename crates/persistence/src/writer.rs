@@ -311,8 +311,8 @@ impl Store {
         stored.pop().ok_or_else(|| bantin_domain::Error::Unexpected("a category was not stored".to_owned()))
     }
 
-    /// Stores categories in one transaction (one commit, where each on its own was one: a
-    /// seed's twenty-two sections were twenty-two WAL syncs), in order; all or none.
+    /// Stores categories in one transaction, in order; all or none. One commit, where each on its
+    /// own was one: a seed's eighteen sections were eighteen WAL syncs.
     pub async fn insert_categories(&self, categories: &[NewCategory]) -> Result<Vec<Category>> {
         let now = stored_time(Utc::now());
         let txn = self.begin_write("starting to store categories").await?;
