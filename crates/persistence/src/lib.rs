@@ -105,7 +105,7 @@ impl Store {
             Some(read_url) => {
                 let mut reader = open(read_url, options.max_connections, options, &Arc::default()).await?;
                 count_statements(&mut reader, &statements);
-                reads::Reads::inline(reader)
+                reads::Reads::on_their_own_thread(reader)
             }
             // An in-memory SQLite database exists only inside its one connection.
             None if is_sqlite && !in_memory && options.sqlite_read_pool => {
@@ -113,6 +113,8 @@ impl Store {
                 count_statements(&mut reader, &statements);
                 reads::Reads::on_their_own_thread(reader)
             }
+            // PostgreSQL without a replica: reads share the writer's pool.
+            None if !is_sqlite => reads::Reads::on_their_own_thread(writer.clone()),
             None => reads::Reads::inline(writer.clone()),
         };
         Ok(Store {
