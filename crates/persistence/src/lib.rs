@@ -101,21 +101,22 @@ impl Store {
         let writer_opened = Arc::new(AtomicU64::new(0));
         let mut writer = open(url, writer_connections, options, &writer_opened).await?;
         count_statements(&mut writer, &statements);
-        let reader = match &options.read_url {
+        // A pool of its own for public reads: a replica's, or a SQLite file's readers beside its
+        // one writer. Otherwise they share the writer's pool: PostgreSQL's, or a SQLite database in
+        // memory (it exists only inside its one connection) or opened for a one-off job.
+        let own_pool = match &options.read_url {
+            Some(read_url) => Some(read_url.as_str()),
+            None if is_sqlite && !in_memory && options.sqlite_read_pool => Some(url),
+            None => None,
+        };
+        let reader = match own_pool {
             Some(read_url) => {
                 let mut reader = open(read_url, options.max_connections, options, &Arc::default()).await?;
                 count_statements(&mut reader, &statements);
                 reads::Reads::on_their_own_thread(reader)
             }
-            // An in-memory SQLite database exists only inside its one connection.
-            None if is_sqlite && !in_memory && options.sqlite_read_pool => {
-                let mut reader = open(url, options.max_connections, options, &Arc::default()).await?;
-                count_statements(&mut reader, &statements);
-                reads::Reads::on_their_own_thread(reader)
-            }
-            // PostgreSQL without a replica: reads share the writer's pool.
-            None if !is_sqlite => reads::Reads::on_their_own_thread(writer.clone()),
-            None => reads::Reads::inline(writer.clone()),
+            None if is_sqlite => reads::Reads::inline(writer.clone()),
+            None => reads::Reads::on_their_own_thread(writer.clone()),
         };
         Ok(Store {
             reader,

@@ -21,7 +21,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, ExecResult,
 #[derive(Clone)]
 pub(crate) struct Reads {
     pub(crate) db: DatabaseConnection,
-    /// `None`: in the caller's task (SQLite in memory, which reads on the writer).
+    /// `None`: in the caller's task (SQLite reading through its writer: a database in memory, or
+    /// a one-off job's).
     runtime: Option<tokio::runtime::Handle>,
 }
 
