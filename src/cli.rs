@@ -5,9 +5,11 @@ use bantin_persistence::{Store, StoreOptions, redact_password};
 use clap::{Parser, Subcommand};
 
 use crate::{
+    progress::Progress,
     seed::{self, SeedArgs},
     settings::{DatabaseSettings, ServeSettings},
     startup::Application,
+    transfer,
     users::UserCommand,
 };
 
@@ -42,6 +44,28 @@ pub enum Command {
     User(UserCommand),
     /// Copy a SQLite database, consistently, while the server keeps running and writing.
     Backup(BackupArgs),
+    /// Write every section, tag, author and article (any status) to a JSON Lines file, for
+    /// `bantin import` into another database (SQLite to PostgreSQL, say).
+    Export(ExportArgs),
+    /// Bring sections, tags, authors and articles in from a JSON Lines file (`bantin export`'s
+    /// format, described in the README). The whole file is checked first: a bad line changes
+    /// nothing. What the database holds already (by slug) is kept as it is, so an import stopped
+    /// midway goes on where it stopped when run again.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// The new file to write (it must not exist), or `-` for standard output.
+    #[arg(long)]
+    pub to: std::path::PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The file to read (`bantin export`'s output).
+    #[arg(long)]
+    pub from: std::path::PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -151,7 +175,66 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Export(args) => {
+            let store = open_store(&cli.database, Purpose::Job).await?;
+            export(&store, &args.to).await
+        }
+        Command::Import(args) => {
+            let store = open_store(&cli.database, Purpose::Job).await?;
+            catch_up(&store).await?;
+            import(&store, &args.from).await
+        }
     }
+}
+
+/// The `export` command: [`transfer::export`] into a new file (or standard output), with progress.
+async fn export(store: &Store, to: &std::path::Path) -> anyhow::Result<()> {
+    let mut progress = Progress::default();
+    let mut show = |written: u64, total: u64| {
+        let line = format!("exporting: {written}/{total} articles ({:.0}/s)", progress.rate(written));
+        progress.show(&line, written, total);
+    };
+    let written = if to == std::path::Path::new("-") {
+        transfer::export(store, &mut std::io::BufWriter::new(std::io::stdout().lock()), &mut show).await?
+    } else {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(to)
+            .with_context(|| format!("creating {} (it must not exist)", to.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        let written = transfer::export(store, &mut out, &mut show).await?;
+        out.into_inner()
+            .map_err(|err| err.into_error())
+            .and_then(|file| file.sync_all())
+            .with_context(|| format!("writing {}", to.display()))?;
+        written
+    };
+    tracing::info!(articles = written, to = %to.display(), "exported");
+    Ok(())
+}
+
+/// The `import` command: [`transfer::import`] with progress.
+async fn import(store: &Store, from: &std::path::Path) -> anyhow::Result<()> {
+    let mut progress = Progress::default();
+    let report = transfer::import(store, from, |done, total, report| {
+        let line = format!(
+            "importing: {done}/{total} articles ({:.0}/s), {} already present",
+            progress.rate(done),
+            report.already_present
+        );
+        progress.show(&line, done, total);
+    })
+    .await?;
+    tracing::info!(
+        articles = report.imported,
+        already_present = report.already_present,
+        sections = report.sections,
+        tags = report.tags,
+        authors = report.authors,
+        "imported"
+    );
+    Ok(())
 }
 
 #[allow(clippy::print_stdout, reason = "the SDL is this command's output")]

@@ -4,10 +4,13 @@
 
 pub mod cli;
 pub mod keys;
+pub mod progress;
 pub mod seed;
 pub mod settings;
 pub mod startup;
+pub mod taxonomy;
 pub mod telemetry;
+pub mod transfer;
 pub mod users;
 
 pub use startup::Application;

@@ -1,18 +1,19 @@
 //! `bantin seed`: writes synthetic articles from [`bantin_seed`] through the store, in batches of
 //! one transaction each, with progress on stderr.
 
-use std::{
-    collections::HashMap,
-    io::{IsTerminal, Write},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use bantin_domain::{ArticleContent, AuthorId, CategoryId, ContentReader, NewArticle, NewCategory, TagId};
+use bantin_domain::{ArticleContent, AuthorId, CategoryId, NewArticle, TagId};
 use bantin_persistence::{PreparedArticles, Store};
 use bantin_seed::{GeneratedArticle, Generator, Taxonomy, taxonomy};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use clap::Args;
+
+use crate::{
+    progress::Progress,
+    taxonomy::{SectionSpec, TaxonomyIds, id_of},
+};
 
 #[derive(Debug, Clone, Args)]
 pub struct SeedArgs {
@@ -73,75 +74,46 @@ impl SeedReport {
 }
 
 /// Database ids of the shared taxonomy, indexed like [`Taxonomy`]'s vectors.
-struct TaxonomyIds {
+struct SeedIds {
     categories: Vec<CategoryId>,
     tags: Vec<TagId>,
     authors: Vec<AuthorId>,
 }
 
 /// Stores whatever part of the taxonomy is missing (a second seed run reuses the first's).
-async fn ensure_taxonomy(store: &Store, taxonomy: &Taxonomy) -> anyhow::Result<TaxonomyIds> {
-    let mut category_ids: HashMap<String, CategoryId> =
-        store.categories().await?.into_iter().map(|c| (c.slug, c.id)).collect();
-    // Missing sections go in a transaction per level of the tree: a child needs its parent's id.
-    loop {
-        let ready: Vec<NewCategory> = taxonomy
-            .categories
-            .iter()
-            .filter(|spec| !category_ids.contains_key(spec.slug.as_str()))
-            .filter_map(|spec| {
-                let parent = match spec.parent {
-                    Some(index) => Some(*category_ids.get(taxonomy.categories.get(index)?.slug.as_str())?),
-                    None => None,
-                };
-                Some(NewCategory {
-                    slug: spec.slug.clone(),
-                    name: spec.name.clone(),
-                    description: spec.description.clone(),
-                    parent,
-                })
-            })
-            .collect();
-        if ready.is_empty() {
-            break;
-        }
-        category_ids.extend(store.insert_categories(&ready).await?.into_iter().map(|c| (c.slug, c.id)));
-    }
-    let categories = taxonomy
+async fn ensure_taxonomy(store: &Store, taxonomy: &Taxonomy) -> anyhow::Result<SeedIds> {
+    let sections: Vec<SectionSpec> = taxonomy
         .categories
         .iter()
-        .map(|c| id_of(&category_ids, c.slug.as_str()))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-
-    let mut tag_ids: HashMap<String, TagId> =
-        store.tags().await?.into_iter().map(|t| (t.slug, t.id)).collect();
-    let missing: Vec<_> =
-        taxonomy.tags.iter().filter(|t| !tag_ids.contains_key(t.slug.as_str())).cloned().collect();
-    tag_ids.extend(store.insert_tags(&missing).await?.into_iter().map(|t| (t.slug, t.id)));
-
-    let mut author_ids: HashMap<String, AuthorId> =
-        store.authors().await?.into_iter().map(|a| (a.slug, a.id)).collect();
-    let missing: Vec<_> =
-        taxonomy.authors.iter().filter(|a| !author_ids.contains_key(a.slug.as_str())).cloned().collect();
-    author_ids.extend(store.insert_authors(&missing).await?.into_iter().map(|a| (a.slug, a.id)));
-
-    Ok(TaxonomyIds {
-        categories,
+        .map(|spec| SectionSpec {
+            slug: spec.slug.clone(),
+            name: spec.name.clone(),
+            description: spec.description.clone(),
+            parent: spec
+                .parent
+                .and_then(|index| taxonomy.categories.get(index))
+                .map(|parent| parent.slug.to_string()),
+        })
+        .collect();
+    let mut ids = TaxonomyIds::read(store).await?;
+    ids.ensure(store, &sections, &taxonomy.tags, &taxonomy.authors).await?;
+    Ok(SeedIds {
+        categories: taxonomy
+            .categories
+            .iter()
+            .map(|c| id_of(&ids.categories, c.slug.as_str()))
+            .collect::<anyhow::Result<_>>()?,
         tags: taxonomy
             .tags
             .iter()
-            .map(|t| id_of(&tag_ids, t.slug.as_str()))
+            .map(|t| id_of(&ids.tags, t.slug.as_str()))
             .collect::<anyhow::Result<_>>()?,
         authors: taxonomy
             .authors
             .iter()
-            .map(|a| id_of(&author_ids, a.slug.as_str()))
+            .map(|a| id_of(&ids.authors, a.slug.as_str()))
             .collect::<anyhow::Result<_>>()?,
     })
-}
-
-fn id_of<Id: Copy>(ids: &HashMap<String, Id>, slug: &str) -> anyhow::Result<Id> {
-    ids.get(slug).copied().with_context(|| format!("taxonomy entry '{slug}' was not stored"))
 }
 
 /// The ids at `indexes`; the generator only produces indexes into the taxonomy it came with.
@@ -149,7 +121,7 @@ fn pick<Id: Copy>(indexes: &[usize], ids: &[Id]) -> Vec<Id> {
     indexes.iter().filter_map(|i| ids.get(*i).copied()).collect()
 }
 
-fn to_new_article(generated: GeneratedArticle, ids: &TaxonomyIds) -> NewArticle {
+fn to_new_article(generated: GeneratedArticle, ids: &SeedIds) -> NewArticle {
     NewArticle {
         content: ArticleContent {
             author_ids: pick(&generated.authors, &ids.authors),
@@ -253,29 +225,13 @@ pub async fn seed(
 
 /// The `seed` command: [`seed`] with a progress line on stderr.
 pub async fn run(store: &Store, args: &SeedArgs) -> anyhow::Result<()> {
-    let interactive = std::io::stderr().is_terminal();
-    let started = Instant::now();
-    let mut last_report = Instant::now();
-    let mut last_decile = 0;
+    let mut progress = Progress::default();
     let report = seed(store, args, |written, total| {
-        let rate = written as f64 / started.elapsed().as_secs_f64().max(1e-9);
-        let decile = written * 10 / total.max(1);
-        let line = format!("seeding: {written}/{total} articles ({rate:.0}/s)");
-        let mut stderr = std::io::stderr();
-        if interactive && (last_report.elapsed() > Duration::from_millis(200) || written == total) {
-            let _ = write!(stderr, "\r{line}");
-            last_report = Instant::now();
-        } else if !interactive && (decile > last_decile || written == total) {
-            let _ = writeln!(stderr, "{line}");
-            last_decile = decile;
-        }
+        let line = format!("seeding: {written}/{total} articles ({:.0}/s)", progress.rate(written));
+        progress.show(&line, written, total);
         if written == total {
             // What follows runs for minutes at millions of articles, with no count to show.
-            let _ = writeln!(
-                stderr,
-                "{}finishing: building indexes, merging the search index, refreshing planner statistics",
-                if interactive { "\n" } else { "" }
-            );
+            eprintln!("finishing: building indexes, merging the search index, refreshing planner statistics");
         }
     })
     .await?;

@@ -6,9 +6,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_bantin");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_bantin");
 
-fn run(args: &[&str]) -> std::process::Output {
+pub(crate) fn run(args: &[&str]) -> std::process::Output {
     Command::new(BIN).args(args).env_remove("BANTIN_DATABASE_URL").output().expect("bantin runs")
 }
 
@@ -17,7 +17,7 @@ fn help_explains_every_command_and_its_environment_variables() {
     let output = run(&["--help"]);
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
-    for expected in ["serve", "migrate", "seed", "schema", "BANTIN_DATABASE_URL"] {
+    for expected in ["serve", "migrate", "seed", "schema", "export", "import", "BANTIN_DATABASE_URL"] {
         assert!(help.contains(expected), "--help should mention {expected}:\n{help}");
     }
     let serve_help = String::from_utf8_lossy(&run(&["serve", "--help"]).stdout).into_owned();
@@ -299,7 +299,7 @@ fn user_add_creates_an_account_from_a_password_on_stdin() {
 
 /// Starts `bantin serve` on a free port (`extra` after `serve`, logging at `log` to `stderr`)
 /// and waits until it answers.
-fn serve(url: &str, log: &str, extra: &[&str], stderr: Stdio) -> (std::process::Child, u16) {
+pub(crate) fn serve(url: &str, log: &str, extra: &[&str], stderr: Stdio) -> (std::process::Child, u16) {
     let port = TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
     let bind = format!("127.0.0.1:{port}");
     let server = Command::new(BIN)
@@ -332,7 +332,7 @@ fn add_user(url: &str, email: &str, role: &str, password: &str) -> std::process:
 }
 
 /// A minimal HTTP/1.1 GET over a blocking socket, so this test needs no async runtime.
-fn http_get(port: u16, path: &str) -> Option<String> {
+pub(crate) fn http_get(port: u16, path: &str) -> Option<String> {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
@@ -398,7 +398,7 @@ fn sigterm_lets_in_flight_requests_finish_then_exits_cleanly() {
 
 /// A database of its own on the PostgreSQL suite's server, with the runtime that made it; `None`
 /// when the suite runs on SQLite.
-fn postgres_test_database() -> Option<(tokio::runtime::Runtime, crate::helpers::TestDatabase)> {
+pub(crate) fn postgres_test_database() -> Option<(tokio::runtime::Runtime, crate::helpers::TestDatabase)> {
     if !crate::helpers::on_postgres() {
         return None;
     }

@@ -25,4 +25,5 @@ mod rest;
 mod schema;
 mod search;
 mod seed;
+mod transfer;
 mod visibility;

@@ -41,6 +41,18 @@ pub fn validate_title(title: &str) -> Result<String> {
     Ok(title.to_owned())
 }
 
+/// The longest name of a section, tag, author or user.
+pub const NAME_MAX_CHARS: usize = 120;
+
+/// A section's, tag's, author's or user's name: trimmed, 1 to [`NAME_MAX_CHARS`] characters.
+pub fn validate_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || chars(name) > NAME_MAX_CHARS {
+        return Err(Error::invalid("name", format!("must be 1 to {NAME_MAX_CHARS} characters")));
+    }
+    Ok(name.to_owned())
+}
+
 /// A sapo: trimmed, at most 1,000 characters (may be empty while drafting).
 pub fn validate_sapo(sapo: &str) -> Result<String> {
     let sapo = sapo.trim();

@@ -338,6 +338,42 @@ async fn all_articles(
     Ok(articles)
 }
 
+impl Store {
+    /// Every live article, in any status, with an id above `after`, in id order, `limit` at a
+    /// time: a walk over the whole table that edits made meanwhile cannot reorder (`bantin
+    /// export`; the newsroom's lists go by last update).
+    pub async fn articles_after(&self, after: ArticleId, limit: u64) -> Result<Vec<Article>> {
+        let query = article::Entity::find()
+            .filter(article::Column::Id.gt(after.0))
+            .filter(article::Column::DeletedAt.is_null())
+            .order_by_asc(article::Column::Id)
+            .limit(limit);
+        let rows = article_rows(&self.reader, query, "listing articles to export").await?;
+        let mut articles = rows.into_iter().map(mapping::article).collect::<Result<Vec<_>>>()?;
+        // Packed rows (SQLite) need not keep the query's order.
+        articles.sort_by_key(|article| article.id.0);
+        Ok(articles)
+    }
+
+    /// Which of `slugs` an article holds, deleted ones included (a slug is never reused).
+    pub async fn slugs_taken(&self, slugs: &[String]) -> Result<std::collections::HashSet<String>> {
+        let mut taken = std::collections::HashSet::new();
+        // Within SQLite's and PostgreSQL's bound-parameter limits.
+        for chunk in slugs.chunks(1_000) {
+            let found: Vec<String> = article::Entity::find()
+                .select_only()
+                .column(article::Column::Slug)
+                .filter(article::Column::Slug.is_in(chunk.iter().cloned()))
+                .into_tuple()
+                .all(&self.writer)
+                .await
+                .map_err(db_err("looking up article slugs"))?;
+            taken.extend(found);
+        }
+        Ok(taken)
+    }
+}
+
 /// Orders sections as a tree: each parent followed by its children, siblings by folded name
 /// (byte order would put "Đời sống" after "Xã hội").
 fn tree_order(mut categories: Vec<Category>) -> Vec<Category> {

@@ -985,11 +985,7 @@ impl NewsroomMutation {
 }
 
 fn taxonomy_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 120 {
-        return Err(graphql_error(Error::invalid("name", "must be 1 to 120 characters")));
-    }
-    Ok(name.to_owned())
+    editorial::validate_name(name).map_err(graphql_error)
 }
 
 fn taxonomy_slug(slug: Option<&str>, name: &str) -> Result<Slug> {
